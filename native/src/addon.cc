@@ -1,0 +1,38 @@
+// Module entry. Context-aware: every worker_thread gets its own instance data (the
+// TensorError class and the argument block); the allocator and thread pool are shared
+// process-wide and are thread-safe.
+#include <napi.h>
+
+#include "bindings/bindings.h"
+#include "bindings/call_args.h"
+
+namespace tg {
+namespace {
+
+Napi::Value InitErrors(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsFunction()) throw Napi::TypeError::New(info.Env(), "init(TensorError)");
+  AddonData* data = info.Env().GetInstanceData<AddonData>();
+  data->tensorError = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  Napi::Float64Array meta = Napi::Float64Array::New(env, kMetaLength);
+  data->meta = Napi::Persistent(meta);
+  env.SetInstanceData<AddonData>(data);
+  exports.Set("meta", meta);
+  exports.Set("init", Napi::Function::New(env, InitErrors, "init"));
+  registerMemoryBindings(env, exports);
+  registerPointwiseBindings(env, exports);
+  registerIndexBindings(env, exports);
+  return exports;
+}
+
+}  // namespace tg
+
+static Napi::Object InitTensorgrad(Napi::Env env, Napi::Object exports) { return tg::InitModule(env, exports); }
+
+NODE_API_MODULE(tensorgrad, InitTensorgrad)

@@ -1,0 +1,9 @@
+// Each bindings/*.cc adds its functions to the module's exports.
+#pragma once
+#include <napi.h>
+
+namespace tg {
+void registerMemoryBindings(Napi::Env env, Napi::Object exports);
+void registerPointwiseBindings(Napi::Env env, Napi::Object exports);
+void registerIndexBindings(Napi::Env env, Napi::Object exports);
+}  // namespace tg

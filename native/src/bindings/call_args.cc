@@ -1,0 +1,116 @@
+#include "bindings/call_args.h"
+
+#include <cmath>
+
+namespace tg {
+
+void throwTensorError(Napi::Env env, const std::string& message) {
+  AddonData* data = env.GetInstanceData<AddonData>();
+  if (data != nullptr && !data->tensorError.IsEmpty()) {
+    Napi::Object error = data->tensorError.New({Napi::String::New(env, message)});
+    throw Napi::Error(env, error);
+  }
+  throw Napi::Error::New(env, message);
+}
+
+BufferView bufferArg(const Napi::CallbackInfo& info, size_t index, const char* op) {
+  if (info.Length() <= index || !info[index].IsTypedArray())
+    throwTensorError(info.Env(), std::string(op) + ": argument " + std::to_string(index) + " must be a tensor storage");
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_value arrayBuffer;
+  size_t byteOffset;
+  if (napi_get_typedarray_info(info.Env(), info[index], &type, &length, &data, &arrayBuffer, &byteOffset) != napi_ok)
+    throwTensorError(info.Env(), std::string(op) + ": unreadable storage");
+  size_t elementBytes = 1;
+  switch (type) {
+    case napi_int16_array: case napi_uint16_array: elementBytes = 2; break;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: elementBytes = 4; break;
+    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: elementBytes = 8; break;
+    default: break;
+  }
+  return BufferView{static_cast<char*>(data), length * elementBytes};
+}
+
+double numberArg(const Napi::CallbackInfo& info, size_t index, const char* op) {
+  if (info.Length() <= index || !info[index].IsNumber())
+    throwTensorError(info.Env(), std::string(op) + ": argument " + std::to_string(index) + " must be a number");
+  return info[index].As<Napi::Number>().DoubleValue();
+}
+
+int32_t intArg(const Napi::CallbackInfo& info, size_t index, const char* op, int32_t lo, int32_t hi) {
+  double v = numberArg(info, index, op);
+  if (!(v >= lo && v <= hi) || v != std::floor(v))
+    throwTensorError(info.Env(), std::string(op) + ": argument " + std::to_string(index) + " out of range");
+  return int32_t(v);
+}
+
+MetaReader::MetaReader(const Napi::CallbackInfo& info, const char* op) : env_(info.Env()), op_(op) {
+  AddonData* data = env_.GetInstanceData<AddonData>();
+  Napi::Float64Array meta = data->meta.Value();
+  meta_ = meta.Data();
+  length_ = meta.ElementLength();
+  if (meta_ == nullptr || length_ < kMetaLength) throwTensorError(env_, std::string(op) + ": argument block is gone");
+}
+
+double MetaReader::next() {
+  if (pos_ >= length_) throwTensorError(env_, std::string(op_) + ": too many dimensions or operands");
+  return meta_[pos_++];
+}
+
+int64_t MetaReader::nextInt() {
+  double v = next();
+  if (!(std::fabs(v) <= 9007199254740992.0) || v != std::floor(v))
+    throwTensorError(env_, std::string(op_) + ": expected an integer, got " + std::to_string(v));
+  return int64_t(v);
+}
+
+int MetaReader::readShape(StridedLoop& loop) {
+  int64_t ndim = nextInt();
+  if (ndim < 0 || ndim > kMaxDims)
+    throwTensorError(env_, std::string(op_) + ": number of dimensions " + std::to_string(ndim) + " out of range");
+  loop.ndim = int(ndim);
+  for (int d = 0; d < loop.ndim; d++) {
+    int64_t size = nextInt();
+    if (size < 0) throwTensorError(env_, std::string(op_) + ": negative dimension " + std::to_string(size));
+    loop.shape[d] = size;
+  }
+  return loop.ndim;
+}
+
+DType MetaReader::readOperand(StridedLoop& loop, int index, const BufferView& buffer, int64_t extraLow,
+                              int64_t extraHigh) {
+  int64_t code = nextInt();
+  if (!validDType(int32_t(code)) || code != int32_t(code))
+    throwTensorError(env_, std::string(op_) + ": unknown dtype code " + std::to_string(code));
+  DType dtype = DType(code);
+  const int64_t item = int64_t(itemSize(dtype));
+  int64_t offset = nextInt();
+  bool empty = false;
+  int64_t low = 0, high = 0;  // element offsets reached, relative to `offset`
+  for (int d = 0; d < loop.ndim; d++) {
+    int64_t stride = nextInt();
+    loop.strides[index][d] = stride * item;
+    if (loop.shape[d] == 0) empty = true;
+    int64_t reach;
+    if (__builtin_mul_overflow(stride, loop.shape[d] > 0 ? loop.shape[d] - 1 : 0, &reach))
+      throwTensorError(env_, std::string(op_) + ": stride overflow");
+    if (reach < 0) low += reach; else high += reach;
+    if (std::fabs(double(low)) > 9e15 || std::fabs(double(high)) > 9e15)
+      throwTensorError(env_, std::string(op_) + ": strides out of range");
+  }
+  if (!empty) {
+    int64_t first = (offset + low) * item + extraLow;
+    int64_t last = (offset + high) * item + extraHigh + item;  // one past the last byte
+    if (first < 0 || last > int64_t(buffer.bytes))
+      throwTensorError(env_, std::string(op_) + ": operand " + std::to_string(index) +
+                                 " reaches outside its storage (bytes " + std::to_string(first) + " to " +
+                                 std::to_string(last) + " of " + std::to_string(buffer.bytes) + ")");
+  }
+  loop.data[index] = buffer.data + (empty ? 0 : offset * item);
+  if (index + 1 > loop.nops) loop.nops = index + 1;
+  return dtype;
+}
+
+}  // namespace tg

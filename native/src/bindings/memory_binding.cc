@@ -1,0 +1,136 @@
+// Storage from the caching allocator, handed to JavaScript as a Buffer (a Uint8Array)
+// whose collection returns the block to the pool; dispose() returns it at once. Also the
+// process-wide settings: threads and CPU capability.
+#include <mutex>
+#include <unordered_map>
+
+#include "bindings/bindings.h"
+#include "bindings/call_args.h"
+#include "core/allocator.h"
+#include "core/cpu_features.h"
+#include "core/thread_pool.h"
+
+namespace tg {
+namespace {
+
+// One per block handed to JavaScript; shared by the finalizer and dispose(), whichever
+// comes first gives the block back.
+struct BlockRecord {
+  void* data;
+  size_t blockBytes;
+  bool released;
+};
+
+std::mutex& recordsMutex() {
+  static std::mutex* m = new std::mutex();
+  return *m;
+}
+std::unordered_map<void*, BlockRecord*>& liveRecords() {
+  static auto* map = new std::unordered_map<void*, BlockRecord*>();
+  return *map;
+}
+
+void finalizeBlock(Napi::Env, uint8_t*, BlockRecord* record) {
+  {
+    std::lock_guard<std::mutex> lock(recordsMutex());
+    if (record->released) {
+      delete record;
+      return;
+    }
+    record->released = true;
+    auto it = liveRecords().find(record->data);
+    if (it != liveRecords().end() && it->second == record) liveRecords().erase(it);
+  }
+  CachingAllocator::instance().release(record->data, record->blockBytes);
+  delete record;
+}
+
+Napi::Value Allocate(const Napi::CallbackInfo& info) {
+  double bytes = numberArg(info, 0, "allocate");
+  if (!(bytes >= 0 && bytes <= 1.0e15)) throwTensorError(info.Env(), "allocate: invalid size " + std::to_string(bytes));
+  size_t n = size_t(bytes);
+  size_t blockBytes;
+  void* data = CachingAllocator::instance().allocate(n == 0 ? 1 : n, &blockBytes);
+  if (data == nullptr)
+    throwTensorError(info.Env(), "[enforce fail at alloc_cpu] DefaultCPUAllocator: not enough memory: you tried to allocate " +
+                                     std::to_string(n) + " bytes.");
+  auto* record = new BlockRecord{data, blockBytes, false};
+  {
+    std::lock_guard<std::mutex> lock(recordsMutex());
+    liveRecords()[data] = record;
+  }
+  return Napi::Buffer<uint8_t>::New(info.Env(), static_cast<uint8_t*>(data), n, finalizeBlock, record);
+}
+
+// Detaches the storage's ArrayBuffer (later use from JavaScript sees a zero-length
+// buffer, which every binding rejects) and gives a pooled block back now.
+Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsTypedArray()) throwTensorError(info.Env(), "dispose: expected a storage");
+  Napi::ArrayBuffer buffer = info[0].As<Napi::TypedArray>().ArrayBuffer();
+  void* data = buffer.Data();
+  BlockRecord* record = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(recordsMutex());
+    auto it = liveRecords().find(data);
+    if (it != liveRecords().end()) {
+      record = it->second;
+      liveRecords().erase(it);
+      record->released = true;
+    }
+  }
+  bool detachable = false;
+  napi_is_detached_arraybuffer(info.Env(), buffer, &detachable);
+  if (!detachable) napi_detach_arraybuffer(info.Env(), buffer);
+  if (record != nullptr) CachingAllocator::instance().release(record->data, record->blockBytes);
+  return Napi::Boolean::New(info.Env(), record != nullptr);
+}
+
+Napi::Value PoolStatsJs(const Napi::CallbackInfo& info) {
+  PoolStats s = CachingAllocator::instance().stats();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("allocatedBytes", double(s.allocatedBytes));
+  o.Set("cachedBytes", double(s.cachedBytes));
+  o.Set("allocations", double(s.allocations));
+  o.Set("poolHits", double(s.poolHits));
+  o.Set("releases", double(s.releases));
+  return o;
+}
+
+Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
+  CachingAllocator::instance().emptyCache();
+  return info.Env().Undefined();
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  setNumThreads(intArg(info, 0, "setNumThreads", 1, 1024));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), getNumThreads()); }
+
+Napi::Value CpuCapabilityJs(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("active", capabilityName(activeCapability()));
+  o.Set("detected", capabilityName(detectedCapability()));
+  return o;
+}
+
+Napi::Value SetCpuCapability(const Napi::CallbackInfo& info) {
+  setActiveCapability(CpuCapability(intArg(info, 0, "setCpuCapability", 0, 2)));
+  return Napi::String::New(info.Env(), capabilityName(activeCapability()));
+}
+
+}  // namespace
+
+void registerMemoryBindings(Napi::Env env, Napi::Object exports) {
+  exports.Set("allocate", Napi::Function::New(env, Allocate, "allocate"));
+  exports.Set("dispose", Napi::Function::New(env, Dispose, "dispose"));
+  exports.Set("poolStats", Napi::Function::New(env, PoolStatsJs, "poolStats"));
+  exports.Set("emptyCache", Napi::Function::New(env, EmptyCache, "emptyCache"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("cpuCapability", Napi::Function::New(env, CpuCapabilityJs, "cpuCapability"));
+  exports.Set("setCpuCapability", Napi::Function::New(env, SetCpuCapability, "setCpuCapability"));
+}
+
+}  // namespace tg

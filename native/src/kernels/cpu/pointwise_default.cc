@@ -1,0 +1,3 @@
+// Pointwise kernels built with the default flags of native/sources.json.
+#define TG_ISA_NS isa_default
+#include "kernels/pointwise_impl.h"
