@@ -1,0 +1,71 @@
+/**
+ * The public surface of tensorgrad: `import * as torch from 'tensorgrad'`. Re-exports
+ * only; every op is declared in lib/ops/ and registered there.
+ */
+import './tensor-methods';
+import * as pointwise from './ops/pointwise';
+import * as shape from './ops/shape';
+import * as creation from './creation';
+import { native } from './native';
+import { cpu, Device } from './device';
+import { CUDA_UNAVAILABLE } from './device';
+import { TensorError } from './errors';
+
+export { Tensor } from './tensor';
+export type { Scalar, NestedList } from './tensor';
+export { TensorError } from './errors';
+export { Size } from './size';
+export { Device } from './device';
+export {
+  DType, float32, float64, int32, int64, int16, int8, uint8, bool, promoteTypes,
+  float32 as float, float64 as double, int64 as long, int32 as int, int16 as short,
+} from './dtype';
+export { resultType, canCast, broadcastShapes, broadcastShapesOf } from './promotion';
+export { MemoryFormat, contiguousFormat, channelsLast, channelsLast3d, preserveFormat } from './memory-format';
+export { manualSeed, seed, initialSeed, Generator, defaultGenerator } from './random';
+export {
+  tensor, from, empty, zeros, ones, full, emptyLike, zerosLike, onesLike, fullLike, randLike, randnLike,
+  arange, linspace, eye, rand, randn, randint, randperm,
+} from './creation';
+export {
+  add, sub, mul, div, floorDivide, pow, remainder, fmod, maximum, minimum, atan2, eq, ne, lt, le, gt, ge,
+  logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor, neg, abs, sign, sqrt, rsqrt, exp,
+  expm1, log, log1p, log2, sin, cos, tan, tanh, sigmoid, relu, floor, ceil, trunc, round, reciprocal,
+  square, logicalNot, bitwiseNot, isnan, isinf, isfinite, silu, gelu, softplus, leakyRelu, clamp,
+  clamp as clip, where, sub as subtract, mul as multiply, div as divide, neg as negative, abs as absolute,
+} from './ops/pointwise';
+export {
+  reshape, flatten, unflatten, squeeze, unsqueeze, transpose, transpose as swapaxes, transpose as swapdims,
+  tT as t, permute, movedim, movedim as moveaxis, narrow, select, diagonal, asStrided,
+} from './ops/shape';
+export { registry } from './ops/registry';
+
+export const device = (spec: string): Device => (spec === 'cpu' ? cpu : (() => { throw new TensorError(CUDA_UNAVAILABLE); })());
+
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new TensorError(`set_num_threads expects a positive integer, got ${n}`);
+  native.setNumThreads(n);
+}
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
+
+export const cuda = {
+  isAvailable: (): boolean => false,
+  deviceCount: (): number => 0,
+};
+
+/** Diagnostics of the native side: pool counters, CPU capability in use. */
+export const backend = {
+  poolStats: () => native.poolStats(),
+  emptyCache: () => native.emptyCache(),
+  cpuCapability: () => native.cpuCapability(),
+  /** Pins the kernels' instruction set ('avx512' | 'avx2' | 'default'), never above the CPU's. */
+  setCpuCapability: (name: 'avx512' | 'avx2' | 'default'): string =>
+    native.setCpuCapability({ default: 0, avx2: 1, avx512: 2 }[name]),
+};
+
+// Keep the namespace objects referenced so their registrations run even if tree-shaken.
+void pointwise;
+void shape;
+void creation;

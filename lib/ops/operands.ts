@@ -1,0 +1,116 @@
+/**
+ * Turning op arguments into loop operands: scalars become 0-stride operands in a small
+ * reusable scratch block (no tensor allocated per scalar), tensors are cast to the
+ * compute dtype, and new outputs get the dimension order of their inputs (PyTorch's
+ * TensorIterator keeps a transposed or channels_last input's layout in its output).
+ */
+import { DType } from '../dtype';
+import { Bytes, LoopOperand, native } from '../native';
+import { Tensor, Scalar, scalarToNumber, broadcastStridesTo, emptyLikeLayout } from '../tensor';
+import { preserveFormat } from '../memory-format';
+import { TensorError } from '../errors';
+
+export interface Operand extends LoopOperand {
+  bytes: Bytes;
+}
+
+const scratchSlots = 8;
+const scratch = native.allocate(8 * scratchSlots);
+let nextSlot = 0;
+
+/** A scalar as an operand broadcast over `rank` dims (valid until 8 more scalars are made). */
+export function scalarOperand(value: Scalar, dtype: DType, rank: number): Operand {
+  const slot = nextSlot;
+  nextSlot = (nextSlot + 1) % scratchSlots;
+  const view = new dtype.arrayType(scratch.buffer, scratch.byteOffset + slot * 8, 1);
+  if (dtype.name === 'int64') (view as BigInt64Array)[0] = typeof value === 'bigint' ? value : BigInt(Math.trunc(scalarToNumber(value)));
+  else (view as Float64Array)[0] = scalarToNumber(value);
+  return { bytes: scratch, dtype, offset: slot * (8 / dtype.itemsize), strides: new Array<number>(rank).fill(0) };
+}
+
+/** A tensor (cast to `dtype` if needed) as an operand broadcast to `shape`. */
+export function tensorOperand(t: Tensor, dtype: DType, shape: readonly number[], op: string): Operand {
+  const src = t.dtype === dtype ? t : castCopy(t, dtype);
+  src._storage.assertAlive();
+  return { bytes: src._storage.bytes, dtype, offset: src._offset, strides: broadcastStridesTo(src, shape, op) };
+}
+
+export function operandOf(v: Tensor | Scalar, dtype: DType, shape: readonly number[], op: string): Operand {
+  return v instanceof Tensor ? tensorOperand(v, dtype, shape, op) : scalarOperand(v, dtype, shape.length);
+}
+
+function castCopy(t: Tensor, dtype: DType): Tensor {
+  return emptyLikeLayout(t, dtype, preserveFormat).copy_(t);
+}
+
+export function tensorAsOperand(t: Tensor): Operand {
+  t._storage.assertAlive();
+  return { bytes: t._storage.bytes, dtype: t.dtype, offset: t._offset, strides: t._strides };
+}
+
+/**
+ * Dense strides for an output of `shape` that follow the inputs' dimension order,
+ * decided as TensorIterator's reorder_dimensions: the first input whose strides differ
+ * (ignoring broadcast zeros) orders two dimensions; ties keep row-major order.
+ */
+export function outputStrides(shape: readonly number[], inputStrides: readonly (readonly number[])[]): number[] {
+  const n = shape.length;
+  const perm: number[] = [];
+  for (let d = n - 1; d >= 0; d--) perm.push(d); // innermost first
+  const shouldSwap = (dim0: number, dim1: number): boolean => {
+    for (const strides of inputStrides) {
+      const s0 = strides[dim0], s1 = strides[dim1];
+      if (s0 === 0 || s1 === 0) continue;
+      if (s0 < s1) return false;
+      if (s0 > s1) return true;
+      if (shape[dim0] > shape[dim1]) return true;
+    }
+    return false;
+  };
+  for (let i = 1; i < n; i++) {
+    for (let j = i; j > 0; j--) {
+      if (!shouldSwap(perm[j - 1], perm[j])) break;
+      const t = perm[j];
+      perm[j] = perm[j - 1];
+      perm[j - 1] = t;
+    }
+  }
+  const strides = new Array<number>(n);
+  let s = 1;
+  for (const d of perm) {
+    strides[d] = s;
+    s *= Math.max(shape[d], 1);
+  }
+  return strides;
+}
+
+export function newOutput(shape: readonly number[], dtype: DType, inputs: readonly Operand[]): Tensor {
+  const strides = outputStrides(shape, inputs.filter((o) => o.strides.some((s) => s !== 0)).map((o) => o.strides));
+  return Tensor.emptyStrided(shape, strides, dtype);
+}
+
+/** PyTorch refuses to write through a tensor whose elements share memory. */
+export function assertNoInternalOverlap(t: Tensor): void {
+  for (let d = 0; d < t._shape.length; d++) {
+    if (t._strides[d] === 0 && t._shape[d] > 1)
+      throw new TensorError(
+        'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.',
+      );
+  }
+}
+
+/** Checks an out= tensor (or in-place target) against the op's result; resizes an empty one. */
+export function checkOut(out: Tensor, shape: readonly number[], dtype: DType, op: string): void {
+  if (!(out instanceof Tensor)) throw new TypeError(`${op}(): argument 'out' must be Tensor`);
+  const same = out._shape.length === shape.length && out._shape.every((d, i) => d === shape[i]);
+  if (!same) {
+    if (out.numel() !== 0)
+      throw new TensorError(`output with shape [${out._shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
+    const fresh = Tensor.empty(shape, out.dtype);
+    out._storage = fresh._storage;
+    out._shape = fresh._shape;
+    out._strides = fresh._strides;
+    out._offset = 0;
+  }
+  assertNoInternalOverlap(out);
+}

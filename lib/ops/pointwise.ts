@@ -1,0 +1,371 @@
+/**
+ * Elementwise ops (API.md §3): one table entry per op; every entry runs on the native
+ * strided iterator through native.binary / native.unary. Broadcasting, type promotion,
+ * out= and in-place variants are handled once here for all of them.
+ */
+import { DType, bool, defaultFloat } from '../dtype';
+import { TensorError } from '../errors';
+import { BinaryOp, UnaryOp, native, writeLoop } from '../native';
+import { Tensor, Scalar } from '../tensor';
+import { broadcastShapes, canCast, resultType, TensorLike } from '../promotion';
+import { defineOp } from './registry';
+import { Operand, operandOf, newOutput, checkOut, tensorAsOperand, assertNoInternalOverlap } from './operands';
+
+export const scalarTypeNames: Record<string, string> = {
+  float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool',
+};
+
+/** How an op's compute and result dtypes follow from the promoted input dtype. */
+type DTypeRule = 'promote' | 'float' | 'bool' | 'integral';
+
+interface OutOpts {
+  out?: Tensor;
+}
+
+/**
+ * Runs `launch` for an op whose result has `shape`/`resultDtype`: into a new tensor, the
+ * out= tensor, or the in-place target (through a temporary when the dtype differs).
+ */
+function runInto(
+  op: string, shape: number[], resultDtype: DType, inputs: Operand[], target: Tensor | undefined,
+  inplace: boolean, launch: (out: Operand) => void,
+): Tensor {
+  if (target === undefined) {
+    const out = newOutput(shape, resultDtype, inputs);
+    launch(tensorAsOperand(out));
+    return out;
+  }
+  if (inplace) {
+    const same = target._shape.length === shape.length && target._shape.every((d, i) => d === shape[i]);
+    if (!same)
+      throw new TensorError(`output with shape [${target._shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
+    assertNoInternalOverlap(target);
+  } else checkOut(target, shape, resultDtype, op);
+  if (!canCast(resultDtype, target.dtype))
+    throw new TensorError(
+      `result type ${scalarTypeNames[resultDtype.name]} can't be cast to the desired output type ${scalarTypeNames[target.dtype.name]}`,
+    );
+  if (target.dtype === resultDtype) {
+    launch(tensorAsOperand(target));
+  } else {
+    const tmp = newOutput(shape, resultDtype, inputs);
+    launch(tensorAsOperand(tmp));
+    target.copy_(tmp);
+  }
+  target._storage.version++;
+  return target;
+}
+
+// ---- binary ---------------------------------------------------------------------------
+
+interface BinarySpec {
+  name: string;
+  code: number;
+  rule: DTypeRule;
+  alpha?: boolean;
+  backwardName?: string;
+  aliases?: string[];
+  /** No tensor method / in-place variant (PyTorch has none). */
+  functionOnly?: boolean;
+  /** Extra argument checks (PyTorch's refusals for bool subtraction and the like). */
+  validate?: (a: TensorLike, b: TensorLike, computeDtype: DType) => void;
+}
+
+function kernelNotImplemented(op: string, dtype: DType): TensorError {
+  return new TensorError(`"${op}_cpu" not implemented for '${scalarTypeNames[dtype.name]}'`);
+}
+
+function binaryDTypes(spec: BinarySpec, a: TensorLike, b: TensorLike): { compute: DType; result: DType } {
+  const promoted = resultType(a, b);
+  switch (spec.rule) {
+    case 'float': {
+      const compute = promoted.isFloatingPoint ? promoted : defaultFloat;
+      return { compute, result: compute };
+    }
+    case 'bool':
+      return { compute: promoted, result: bool };
+    case 'integral':
+      if (promoted.isFloatingPoint) throw kernelNotImplemented(spec.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), promoted);
+      return { compute: promoted, result: promoted };
+    default:
+      return { compute: promoted, result: promoted };
+  }
+}
+
+export interface AlphaOpts extends OutOpts {
+  alpha?: number;
+}
+
+function runBinary(
+  spec: BinarySpec, a: TensorLike, b: TensorLike, alpha: number, target: Tensor | undefined, inplace: boolean, code = spec.code,
+): Tensor {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor))
+    throw new TypeError(`${spec.name}(): expected at least one tensor argument`);
+  const { compute, result } = binaryDTypes(spec, a, b);
+  spec.validate?.(a, b, compute);
+  if (!compute.isFloatingPoint && !Number.isInteger(alpha))
+    throw new TensorError('For integral input tensors, argument alpha must not be a floating point number.');
+  const shape = broadcastShapes(a instanceof Tensor ? a._shape : [], b instanceof Tensor ? b._shape : []);
+  const opA = operandOf(a, compute, shape, spec.name);
+  const opB = operandOf(b, compute, shape, spec.name);
+  return runInto(spec.name, shape, result, [opA, opB], target, inplace, (out) => {
+    writeLoop(shape, [out, opA, opB]);
+    native.binary(code, out.bytes, opA.bytes, opB.bytes, alpha);
+  });
+}
+
+function alphaOf(opts: AlphaOpts | number | undefined): number {
+  if (opts === undefined) return 1;
+  if (typeof opts === 'number') return opts;
+  return opts.alpha ?? 1;
+}
+
+function defineBinary(spec: BinarySpec) {
+  const fn = (a: TensorLike, b: TensorLike, opts?: AlphaOpts | number): Tensor =>
+    runBinary(spec, a, b, spec.alpha ? alphaOf(opts) : 1, typeof opts === 'object' ? opts.out : undefined, false);
+  const inplace = (self: Tensor, b: TensorLike, opts?: AlphaOpts | number): Tensor =>
+    runBinary(spec, self, b, spec.alpha ? alphaOf(opts) : 1, self, true);
+  defineOp({
+    name: spec.name, kind: 'pointwise', fn, method: spec.functionOnly ? undefined : fn,
+    inplace: spec.functionOnly ? undefined : inplace, aliases: spec.aliases, backwardName: spec.backwardName,
+  });
+  return fn;
+}
+
+function refuseBoolSub(a: TensorLike, b: TensorLike): void {
+  const isBool = (v: TensorLike) => (v instanceof Tensor ? v.dtype === bool : typeof v === 'boolean');
+  if (isBool(a) && isBool(b))
+    throw new TensorError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  if (isBool(a) || isBool(b))
+    throw new TensorError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+}
+
+function refuseNegativeIntPower(a: TensorLike, b: TensorLike, compute: DType): void {
+  if (!compute.isFloatingPoint && typeof b === 'number' && b < 0)
+    throw new TensorError('Integers to negative integer powers are not allowed.');
+}
+
+export const add = defineBinary({ name: 'add', code: BinaryOp.add, rule: 'promote', alpha: true, backwardName: 'AddBackward0' });
+export const sub = defineBinary({ name: 'sub', code: BinaryOp.sub, rule: 'promote', alpha: true, backwardName: 'SubBackward0', aliases: ['subtract'], validate: refuseBoolSub });
+export const mul = defineBinary({ name: 'mul', code: BinaryOp.mul, rule: 'promote', backwardName: 'MulBackward0', aliases: ['multiply'] });
+export const pow = defineBinary({ name: 'pow', code: BinaryOp.pow, rule: 'promote', backwardName: 'PowBackward0', validate: refuseNegativeIntPower });
+export const remainder = defineBinary({ name: 'remainder', code: BinaryOp.remainder, rule: 'promote', backwardName: 'RemainderBackward0' });
+export const fmod = defineBinary({ name: 'fmod', code: BinaryOp.fmod, rule: 'promote', backwardName: 'FmodBackward0' });
+export const maximum = defineBinary({ name: 'maximum', code: BinaryOp.maximum, rule: 'promote', backwardName: 'MaximumBackward0' });
+export const minimum = defineBinary({ name: 'minimum', code: BinaryOp.minimum, rule: 'promote', backwardName: 'MinimumBackward0' });
+export const atan2 = defineBinary({ name: 'atan2', code: BinaryOp.atan2, rule: 'float', backwardName: 'Atan2Backward0' });
+export const eq = defineBinary({ name: 'eq', code: BinaryOp.eq, rule: 'bool' });
+export const ne = defineBinary({ name: 'ne', code: BinaryOp.ne, rule: 'bool', aliases: ['notEqual'] });
+export const lt = defineBinary({ name: 'lt', code: BinaryOp.lt, rule: 'bool', aliases: ['less'] });
+export const le = defineBinary({ name: 'le', code: BinaryOp.le, rule: 'bool', aliases: ['lessEqual'] });
+export const gt = defineBinary({ name: 'gt', code: BinaryOp.gt, rule: 'bool', aliases: ['greater'] });
+export const ge = defineBinary({ name: 'ge', code: BinaryOp.ge, rule: 'bool', aliases: ['greaterEqual'] });
+export const logicalAnd = defineBinary({ name: 'logicalAnd', code: BinaryOp.logicalAnd, rule: 'bool' });
+export const logicalOr = defineBinary({ name: 'logicalOr', code: BinaryOp.logicalOr, rule: 'bool' });
+export const logicalXor = defineBinary({ name: 'logicalXor', code: BinaryOp.logicalXor, rule: 'bool' });
+export const bitwiseAnd = defineBinary({ name: 'bitwiseAnd', code: BinaryOp.bitwiseAnd, rule: 'integral' });
+export const bitwiseOr = defineBinary({ name: 'bitwiseOr', code: BinaryOp.bitwiseOr, rule: 'integral' });
+export const bitwiseXor = defineBinary({ name: 'bitwiseXor', code: BinaryOp.bitwiseXor, rule: 'integral' });
+
+// div: true division by default; roundingMode 'trunc' | 'floor' keeps integer dtypes.
+export interface DivOpts extends OutOpts {
+  roundingMode?: 'trunc' | 'floor' | null;
+}
+const divSpec: BinarySpec = { name: 'div', code: BinaryOp.div, rule: 'float', backwardName: 'DivBackward0' };
+const divRoundedSpec: BinarySpec = { name: 'div', code: BinaryOp.divTrunc, rule: 'promote', backwardName: 'DivBackward1' };
+function divCode(mode: DivOpts['roundingMode']): { spec: BinarySpec; code: number } {
+  if (mode === undefined || mode === null) return { spec: divSpec, code: BinaryOp.div };
+  if (mode === 'trunc') return { spec: divRoundedSpec, code: BinaryOp.divTrunc };
+  if (mode === 'floor') return { spec: divRoundedSpec, code: BinaryOp.divFloor };
+  throw new TensorError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+}
+export function div(a: TensorLike, b: TensorLike, opts?: DivOpts): Tensor {
+  const { spec, code } = divCode(opts?.roundingMode);
+  return runBinary(spec, a, b, 1, opts?.out, false, code);
+}
+defineOp({
+  name: 'div', kind: 'pointwise', fn: div, method: div, aliases: ['divide', 'trueDivide'], backwardName: 'DivBackward0',
+  inplace: (self: Tensor, b: TensorLike, opts?: DivOpts) => {
+    const { spec, code } = divCode(opts?.roundingMode);
+    return runBinary(spec, self, b, 1, self, true, code);
+  },
+});
+export function floorDivide(a: TensorLike, b: TensorLike, opts?: OutOpts): Tensor {
+  return div(a, b, { roundingMode: 'floor', out: opts?.out });
+}
+defineOp({
+  name: 'floorDivide', kind: 'pointwise', fn: floorDivide, method: floorDivide,
+  inplace: (self: Tensor, b: TensorLike) => runBinary(divRoundedSpec, self, b, 1, self, true, BinaryOp.divFloor),
+});
+
+// ---- unary ----------------------------------------------------------------------------
+
+interface UnarySpec {
+  name: string;
+  code: number;
+  rule: DTypeRule;
+  backwardName?: string;
+  aliases?: string[];
+  refuseBool?: string;
+}
+
+export interface UnaryParams extends OutOpts {
+  p1?: number;
+  p2?: number;
+}
+
+function runUnary(spec: UnarySpec, a: Tensor, params: UnaryParams | undefined, inplace: boolean): Tensor {
+  if (!(a instanceof Tensor)) throw new TypeError(`${spec.name}(): argument 'input' must be Tensor, not ${typeof a}`);
+  if (spec.refuseBool && a.dtype === bool) throw new TensorError(spec.refuseBool);
+  let compute = a.dtype;
+  if (spec.rule === 'float' && !compute.isFloatingPoint) compute = defaultFloat;
+  if (spec.rule === 'integral' && compute.isFloatingPoint) throw kernelNotImplemented(spec.name, compute);
+  const result = spec.rule === 'bool' ? bool : compute;
+  const shape = [...a._shape];
+  const input = operandOf(a, compute, shape, spec.name);
+  const target = inplace ? a : params?.out;
+  return runInto(spec.name, shape, result, [input], target, inplace, (out) => {
+    writeLoop(shape, [out, input]);
+    native.unary(spec.code, out.bytes, input.bytes, params?.p1 ?? 0, params?.p2 ?? 0);
+  });
+}
+
+function defineUnary(spec: UnarySpec) {
+  const fn = (a: Tensor, opts?: OutOpts): Tensor => runUnary(spec, a, opts, false);
+  defineOp({
+    name: spec.name, kind: 'pointwise', fn, method: fn, aliases: spec.aliases, backwardName: spec.backwardName,
+    inplace: spec.rule === 'bool' ? undefined : (self: Tensor) => runUnary(spec, self, undefined, true),
+  });
+  return fn;
+}
+
+export const neg = defineUnary({
+  name: 'neg', code: UnaryOp.neg, rule: 'promote', backwardName: 'NegBackward0', aliases: ['negative'],
+  refuseBool: 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
+});
+export const abs = defineUnary({ name: 'abs', code: UnaryOp.abs, rule: 'promote', backwardName: 'AbsBackward0', aliases: ['absolute'], refuseBool: '"abs_cpu" not implemented for \'Bool\'' });
+export const sign = defineUnary({ name: 'sign', code: UnaryOp.sign, rule: 'promote', backwardName: 'SignBackward0' });
+export const sqrt = defineUnary({ name: 'sqrt', code: UnaryOp.sqrt, rule: 'float', backwardName: 'SqrtBackward0' });
+export const rsqrt = defineUnary({ name: 'rsqrt', code: UnaryOp.rsqrt, rule: 'float', backwardName: 'RsqrtBackward0' });
+export const exp = defineUnary({ name: 'exp', code: UnaryOp.exp, rule: 'float', backwardName: 'ExpBackward0' });
+export const expm1 = defineUnary({ name: 'expm1', code: UnaryOp.expm1, rule: 'float', backwardName: 'Expm1Backward0' });
+export const log = defineUnary({ name: 'log', code: UnaryOp.log, rule: 'float', backwardName: 'LogBackward0' });
+export const log1p = defineUnary({ name: 'log1p', code: UnaryOp.log1p, rule: 'float', backwardName: 'Log1pBackward0' });
+export const log2 = defineUnary({ name: 'log2', code: UnaryOp.log2, rule: 'float', backwardName: 'Log2Backward0' });
+export const sin = defineUnary({ name: 'sin', code: UnaryOp.sin, rule: 'float', backwardName: 'SinBackward0' });
+export const cos = defineUnary({ name: 'cos', code: UnaryOp.cos, rule: 'float', backwardName: 'CosBackward0' });
+export const tan = defineUnary({ name: 'tan', code: UnaryOp.tan, rule: 'float', backwardName: 'TanBackward0' });
+export const tanh = defineUnary({ name: 'tanh', code: UnaryOp.tanh, rule: 'float', backwardName: 'TanhBackward0' });
+export const sigmoid = defineUnary({ name: 'sigmoid', code: UnaryOp.sigmoid, rule: 'float', backwardName: 'SigmoidBackward0' });
+export const relu = defineUnary({ name: 'relu', code: UnaryOp.relu, rule: 'promote', backwardName: 'ReluBackward0', refuseBool: '"clamp_min_cpu" not implemented for \'Bool\'' });
+export const floor = defineUnary({ name: 'floor', code: UnaryOp.floor, rule: 'promote', backwardName: 'FloorBackward0' });
+export const ceil = defineUnary({ name: 'ceil', code: UnaryOp.ceil, rule: 'promote', backwardName: 'CeilBackward0' });
+export const trunc = defineUnary({ name: 'trunc', code: UnaryOp.trunc, rule: 'promote', backwardName: 'TruncBackward0', aliases: ['fix'] });
+export const reciprocal = defineUnary({ name: 'reciprocal', code: UnaryOp.reciprocal, rule: 'float', backwardName: 'ReciprocalBackward0' });
+export const square = defineUnary({ name: 'square', code: UnaryOp.square, rule: 'promote', backwardName: 'PowBackward0' });
+export const logicalNot = defineUnary({ name: 'logicalNot', code: UnaryOp.logicalNot, rule: 'bool' });
+export const bitwiseNot = defineUnary({ name: 'bitwiseNot', code: UnaryOp.bitwiseNot, rule: 'integral' });
+export const isnan = defineUnary({ name: 'isnan', code: UnaryOp.isnan, rule: 'bool' });
+export const isinf = defineUnary({ name: 'isinf', code: UnaryOp.isinf, rule: 'bool' });
+export const isfinite = defineUnary({ name: 'isfinite', code: UnaryOp.isfinite, rule: 'bool' });
+export const silu = defineUnary({ name: 'silu', code: UnaryOp.silu, rule: 'float', backwardName: 'SiluBackward0' });
+
+const roundSpec: UnarySpec = { name: 'round', code: UnaryOp.round, rule: 'promote', backwardName: 'RoundBackward0' };
+/** round(x) rounds half to even; round(x, { decimals }) scales by 10^decimals first, as PyTorch. */
+export function round(a: Tensor, opts?: OutOpts & { decimals?: number }): Tensor {
+  const decimals = opts?.decimals ?? 0;
+  if (decimals === 0) return runUnary(roundSpec, a, opts, false);
+  const scale = 10 ** decimals;
+  return div(runUnary(roundSpec, mul(a, scale), undefined, false), scale, { out: opts?.out });
+}
+defineOp({ name: 'round', kind: 'pointwise', fn: round, method: round, inplace: (self: Tensor) => runUnary(roundSpec, self, undefined, true), backwardName: 'RoundBackward0' });
+
+const geluSpec: UnarySpec = { name: 'gelu', code: UnaryOp.gelu, rule: 'float', backwardName: 'GeluBackward0' };
+export function gelu(a: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tensor {
+  if ((opts?.approximate ?? 'none') === 'none') return runUnary(geluSpec, a, undefined, false);
+  if (opts?.approximate !== 'tanh') throw new TensorError(`approximate argument must be either none or tanh.`);
+  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+  const inner = mul(add(a, mul(pow(a, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+  return mul(mul(a, 0.5), add(tanh(inner), 1));
+}
+defineOp({ name: 'gelu', kind: 'pointwise', fn: gelu, method: gelu, backwardName: 'GeluBackward0' });
+
+const softplusSpec: UnarySpec = { name: 'softplus', code: UnaryOp.softplus, rule: 'float', backwardName: 'SoftplusBackward0' };
+export function softplus(a: Tensor, opts?: { beta?: number; threshold?: number }): Tensor {
+  return runUnary(softplusSpec, a, { p1: opts?.beta ?? 1, p2: opts?.threshold ?? 20 }, false);
+}
+defineOp({ name: 'softplus', kind: 'pointwise', fn: softplus, backwardName: 'SoftplusBackward0' });
+
+const leakyReluSpec: UnarySpec = { name: 'leakyRelu', code: UnaryOp.leakyRelu, rule: 'promote', backwardName: 'LeakyReluBackward0' };
+export function leakyRelu(a: Tensor, negativeSlope = 0.01): Tensor {
+  return runUnary(leakyReluSpec, a, { p1: negativeSlope }, false);
+}
+defineOp({ name: 'leakyRelu', kind: 'pointwise', fn: leakyRelu });
+
+/** The values an integer dtype holds, as doubles the kernels convert exactly. */
+export function integerRange(dtype: DType): [number, number] {
+  switch (dtype.name) {
+    case 'bool': return [0, 1];
+    case 'uint8': return [0, 255];
+    case 'int8': return [-128, 127];
+    case 'int16': return [-32768, 32767];
+    case 'int32': return [-2147483648, 2147483647];
+    default: return [-9223372036854775808, 9223372036854774784]; // largest doubles inside int64
+  }
+}
+
+// clamp(min?, max?) — either bound may be null; tensor bounds go through maximum/minimum.
+const clampSpec: UnarySpec = { name: 'clamp', code: UnaryOp.clamp, rule: 'promote', backwardName: 'ClampBackward1' };
+export interface ClampOpts extends OutOpts {
+  min?: number | Tensor | null;
+  max?: number | Tensor | null;
+}
+function clampImpl(a: Tensor, min: number | Tensor | null | undefined, max: number | Tensor | null | undefined, target: Tensor | undefined, inplace: boolean): Tensor {
+  if ((min === null || min === undefined) && (max === null || max === undefined))
+    throw new TensorError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  if (min instanceof Tensor || max instanceof Tensor) {
+    let r: Tensor = a;
+    if (min !== null && min !== undefined) r = maximum(r, min);
+    if (max !== null && max !== undefined) r = minimum(r, max);
+    return inplace ? a.copy_(r) : target ? target.copy_(r) : r;
+  }
+  const lo = min ?? NaN, hi = max ?? NaN;
+  const dtype = resultType(a, ...(min !== null && min !== undefined ? [min] : []), ...(max !== null && max !== undefined ? [max] : []));
+  const input = dtype === a.dtype ? a : a.to(dtype);
+  if (!dtype.isFloatingPoint) {
+    // Integer clamp: a missing or out-of-range bound becomes the dtype's extreme, so the
+    // kernel's exact integer comparison never sees a value the dtype cannot hold.
+    const [typeMin, typeMax] = integerRange(dtype);
+    const fit = (v: number, dflt: number) => (Number.isNaN(v) ? dflt : Math.min(Math.max(v, typeMin), typeMax));
+    return runUnary(clampSpec, inplace ? a : input, { p1: fit(lo, typeMin), p2: fit(hi, typeMax), out: target }, inplace);
+  }
+  return runUnary(clampSpec, inplace ? a : input, { p1: lo, p2: hi, out: target }, inplace);
+}
+export function clamp(a: Tensor, min?: number | Tensor | null | ClampOpts, max?: number | Tensor | null, opts?: OutOpts): Tensor {
+  if (min !== null && typeof min === 'object' && !(min instanceof Tensor)) return clampImpl(a, min.min, min.max, min.out, false);
+  return clampImpl(a, min as number | Tensor | null | undefined, max, opts?.out, false);
+}
+defineOp({
+  name: 'clamp', kind: 'pointwise', fn: clamp, method: clamp, aliases: ['clip'], backwardName: 'ClampBackward1',
+  inplace: (self: Tensor, min?: number | Tensor | null | ClampOpts, max?: number | Tensor | null) => {
+    if (min !== null && typeof min === 'object' && !(min instanceof Tensor)) return clampImpl(self, min.min, min.max, undefined, true);
+    return clampImpl(self, min as number | Tensor | null | undefined, max, undefined, true);
+  },
+});
+
+/** torch.where(cond, a, b) with broadcasting and promotion; where(cond) is nonzero(asTuple). */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (cond.dtype !== bool) throw new TensorError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeNames[cond.dtype.name]}`);
+  const dtype = resultType(a, b);
+  const shape = [cond._shape, a instanceof Tensor ? a._shape : [], b instanceof Tensor ? b._shape : []].reduce<number[]>((s, t) => broadcastShapes(s, t), []);
+  const opC = operandOf(cond, bool, shape, 'where');
+  const opA = operandOf(a, dtype, shape, 'where');
+  const opB = operandOf(b, dtype, shape, 'where');
+  return runInto('where', shape, dtype, [opA, opB, opC], undefined, false, (out) => {
+    writeLoop(shape, [out, opC, opA, opB]);
+    native.where(out.bytes, opC.bytes, opA.bytes, opB.bytes);
+  });
+}
+defineOp({ name: 'where', kind: 'pointwise', fn: where, method: (self: Tensor, cond: Tensor, other: TensorLike) => where(cond, self, other), backwardName: 'WhereBackward0' });
+
+export type { Scalar };

@@ -1,0 +1,295 @@
+/**
+ * View ops (API.md §2): each computes new shape/strides/offset over the same storage, so
+ * writing through a view writes the base; no native call. reshape/flatten copy only
+ * when no view exists, as PyTorch.
+ */
+import { TensorError, check } from '../errors';
+import { numelOf, contiguousStrides } from '../size';
+import { Tensor, broadcastStridesTo } from '../tensor';
+import { defineOp } from './registry';
+
+function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset = base._offset): Tensor {
+  const v = base._view(shape, strides, offset);
+  v._base = base._base ?? base;
+  return v;
+}
+
+function dimsArg(args: (number | readonly number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as number[])];
+  return args as number[];
+}
+
+/** Resolves one -1 in a requested shape, with PyTorch's messages. */
+export function inferSize(shape: readonly number[], numel: number): number[] {
+  const out = [...shape];
+  let inferred = -1;
+  let known = 1;
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === -1) {
+      if (inferred >= 0) throw new TensorError('only one dimension can be inferred');
+      inferred = i;
+    } else if (!Number.isInteger(out[i]) || out[i] < 0) throw new TensorError(`invalid shape dimension ${out[i]}`);
+    else known *= out[i];
+  }
+  if (inferred >= 0) {
+    if (known === 0 || numel % known !== 0)
+      throw new TensorError(`shape '[${shape.join(', ')}]' is invalid for input of size ${numel}`);
+    out[inferred] = numel / known;
+  } else if (known !== numel) throw new TensorError(`shape '[${shape.join(', ')}]' is invalid for input of size ${numel}`);
+  return out;
+}
+
+/** ATen's computeStride: strides viewing (shape, strides) as newShape, or null if impossible. */
+export function computeViewStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]): number[] | null {
+  if (shape.length === 0) return new Array<number>(newShape.length).fill(1);
+  const numel = numelOf(shape);
+  if (numel === 0) return shape.length === newShape.length && shape.every((d, i) => d === newShape[i]) ? [...strides] : contiguousStrides(newShape);
+  const newStrides = new Array<number>(newShape.length);
+  let viewD = newShape.length - 1;
+  let chunkBaseStride = strides[strides.length - 1];
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let tensorD = shape.length - 1; tensorD >= 0; tensorD--) {
+    tensorNumel *= shape[tensorD];
+    if (tensorD === 0 || (shape[tensorD - 1] !== 1 && strides[tensorD - 1] !== tensorNumel * chunkBaseStride)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        newStrides[viewD] = viewNumel * chunkBaseStride;
+        viewNumel *= newShape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (tensorD > 0) {
+        chunkBaseStride = strides[tensorD - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  if (viewD !== -1) return null;
+  return newStrides;
+}
+
+export function view(t: Tensor, ...shapeArgs: (number | readonly number[])[]): Tensor {
+  const shape = inferSize(dimsArg(shapeArgs), t.numel());
+  const strides = computeViewStrides(t._shape, t._strides, shape);
+  if (strides === null)
+    throw new TensorError(
+      "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+    );
+  return makeView(t, shape, strides);
+}
+
+export function reshape(t: Tensor, ...shapeArgs: (number | readonly number[])[]): Tensor {
+  const shape = inferSize(dimsArg(shapeArgs), t.numel());
+  const strides = computeViewStrides(t._shape, t._strides, shape);
+  if (strides !== null) return makeView(t, shape, strides);
+  return view(t.clone({ memoryFormat: undefined }).contiguous(), shape);
+}
+
+export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (t.dim() === 0) return reshape(t, [1]);
+  const s = t.wrapDim(startDim), e = t.wrapDim(endDim);
+  if (s > e) throw new TensorError('flatten() has invalid args: start_dim cannot come after end_dim');
+  if (s === e) return t;
+  const shape = [...t._shape.slice(0, s), numelOf(t._shape.slice(s, e + 1)), ...t._shape.slice(e + 1)];
+  return reshape(t, shape);
+}
+
+export function unflatten(t: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = t.wrapDim(dim);
+  check(sizes.length > 0, 'unflatten: sizes must be non-empty');
+  const inner = inferSize(sizes, t._shape[d]);
+  return view(t, [...t._shape.slice(0, d), ...inner, ...t._shape.slice(d + 1)]);
+}
+
+export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
+  const dims = dim === undefined ? null : new Set((typeof dim === 'number' ? [dim] : dim).map((d) => t.wrapDim(d)));
+  const shape: number[] = [], strides: number[] = [];
+  for (let d = 0; d < t.dim(); d++) {
+    if (t._shape[d] === 1 && (dims === null || dims.has(d))) continue;
+    shape.push(t._shape[d]);
+    strides.push(t._strides[d]);
+  }
+  return makeView(t, shape, strides);
+}
+
+export function unsqueeze(t: Tensor, dim: number): Tensor {
+  const d = t.wrapDim(dim, t.dim() + 1);
+  const shape = [...t._shape], strides = [...t._strides];
+  const stride = d >= t.dim() ? 1 : t._shape[d] * t._strides[d];
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, stride);
+  return makeView(t, shape, strides);
+}
+
+export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+  const a = t.wrapDim(dim0), b = t.wrapDim(dim1);
+  if (t.dim() === 0) return makeView(t, [], []);
+  const shape = [...t._shape], strides = [...t._strides];
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  [strides[a], strides[b]] = [strides[b], strides[a]];
+  return makeView(t, shape, strides);
+}
+
+export function tT(t: Tensor): Tensor {
+  if (t.dim() > 2) throw new TensorError(`t() expects a tensor with <= 2 dimensions, but self is ${t.dim()}D`);
+  return t.dim() < 2 ? makeView(t, t._shape, t._strides) : transpose(t, 0, 1);
+}
+
+export function permute(t: Tensor, ...dimArgs: (number | readonly number[])[]): Tensor {
+  const dims = dimsArg(dimArgs);
+  if (dims.length !== t.dim())
+    throw new TensorError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${t.dim()} is not equal to len(dims) = ${dims.length}`);
+  const seen = new Set<number>();
+  const shape: number[] = [], strides: number[] = [];
+  for (const raw of dims) {
+    const d = t.wrapDim(raw);
+    if (seen.has(d)) throw new TensorError('permute(): duplicate dims are not allowed.');
+    seen.add(d);
+    shape.push(t._shape[d]);
+    strides.push(t._strides[d]);
+  }
+  return makeView(t, shape, strides);
+}
+
+export function movedim(t: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+  const src = (typeof source === 'number' ? [source] : [...source]).map((d) => t.wrapDim(d));
+  const dst = (typeof destination === 'number' ? [destination] : [...destination]).map((d) => t.wrapDim(d));
+  check(src.length === dst.length, `movedim: Invalid source or destination dims: source (${src.length} dims) should contain the same number of dims as destination (${dst.length} dims)`);
+  const order = new Array<number>(t.dim()).fill(-1);
+  src.forEach((s, i) => (order[dst[i]] = s));
+  const rest = Array.from({ length: t.dim() }, (_, i) => i).filter((d) => !src.includes(d));
+  for (let i = 0, r = 0; i < order.length; i++) if (order[i] === -1) order[i] = rest[r++];
+  return permute(t, order);
+}
+
+export function expand(t: Tensor, ...sizeArgs: (number | readonly number[])[]): Tensor {
+  const sizes = dimsArg(sizeArgs);
+  const lead = sizes.length - t.dim();
+  if (lead < 0)
+    throw new TensorError(`expand(torch.FloatTensor{[${t._shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${t.dim()})`);
+  const shape = sizes.map((s, i) => {
+    if (s === -1) {
+      if (i < lead) throw new TensorError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+      return t._shape[i - lead];
+    }
+    return s;
+  });
+  const strides = broadcastStridesTo(t, shape);
+  // A dim that keeps its size keeps its stride, even a size-1 one (PyTorch's expand).
+  for (let d = 0; d < t.dim(); d++) if (t._shape[d] === shape[lead + d]) strides[lead + d] = t._strides[d];
+  return makeView(t, shape, strides);
+}
+
+export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = t.wrapDim(dim);
+  const size = t._shape[d];
+  if (t.dim() === 0) throw new TensorError('narrow() cannot be applied to a 0-dim tensor.');
+  if (start < -size || start > size)
+    throw new TensorError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
+  const s = start < 0 ? start + size : start;
+  if (length < 0) throw new TensorError('narrow(): length must be non-negative.');
+  if (s + length > size) throw new TensorError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
+  const shape = [...t._shape];
+  shape[d] = length;
+  return makeView(t, shape, t._strides, t._offset + s * t._strides[d]);
+}
+
+export function select(t: Tensor, dim: number, index: number): Tensor {
+  if (t.dim() === 0) throw new TensorError('select() cannot be applied to a 0-dim tensor.');
+  const d = t.wrapDim(dim);
+  const size = t._shape[d];
+  if (index < -size || index >= size)
+    throw new TensorError(`select(): index ${index} out of range for tensor of size [${t._shape.join(', ')}] at dimension ${d}`);
+  const i = index < 0 ? index + size : index;
+  const shape = [...t._shape], strides = [...t._strides];
+  shape.splice(d, 1);
+  strides.splice(d, 1);
+  return makeView(t, shape, strides, t._offset + i * t._strides[d]);
+}
+
+export function unfold(t: Tensor, dimension: number, size: number, step: number): Tensor {
+  const d = t.wrapDim(dimension);
+  const dimSize = t.dim() === 0 ? 1 : t._shape[d];
+  if (size > dimSize) throw new TensorError(`maximum size for tensor at dimension ${d} is ${dimSize} but size is ${size}`);
+  if (step <= 0) throw new TensorError(`step is ${step} but must be > 0`);
+  const shape = [...t._shape], strides = [...t._strides];
+  if (t.dim() === 0) return makeView(t, [size], [1]);
+  shape[d] = Math.floor((dimSize - size) / step) + 1;
+  strides[d] = t._strides[d] * step;
+  shape.push(size);
+  strides.push(t._strides[d]);
+  return makeView(t, shape, strides);
+}
+
+export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const a = t.wrapDim(dim1), b = t.wrapDim(dim2);
+  if (a === b) throw new TensorError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  let size: number;
+  let start = t._offset;
+  if (offset >= 0) {
+    size = Math.max(Math.min(t._shape[a], t._shape[b] - offset), 0);
+    if (size > 0) start += offset * t._strides[b];
+  } else {
+    size = Math.max(Math.min(t._shape[a] + offset, t._shape[b]), 0);
+    if (size > 0) start -= offset * t._strides[a];
+  }
+  const shape: number[] = [], strides: number[] = [];
+  for (let d = 0; d < t.dim(); d++) {
+    if (d === a || d === b) continue;
+    shape.push(t._shape[d]);
+    strides.push(t._strides[d]);
+  }
+  shape.push(size);
+  strides.push(t._strides[a] + t._strides[b]);
+  return makeView(t, shape, strides, start);
+}
+
+export function asStrided(t: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+  const offset = storageOffset ?? t._offset;
+  check(size.length === stride.length, `mismatch in length of strides and shape`);
+  for (const s of stride) if (s < 0) throw new TensorError('as_strided: Negative strides are not supported at the moment, got strides: [' + stride.join(', ') + ']');
+  if (offset < 0) throw new TensorError(`Tensor: invalid storage offset ${offset}`);
+  let needed = numelOf(size) === 0 ? 0 : offset + 1 + size.reduce((acc, n, i) => acc + (n - 1) * stride[i], 0);
+  const available = t._storage.byteLength / t.dtype.itemsize;
+  if (needed > available) {
+    needed *= t.dtype.itemsize;
+    throw new TensorError(
+      `setStorage: sizes [${size.join(', ')}], strides [${stride.join(', ')}], storage offset ${offset}, and itemsize ${t.dtype.itemsize} requiring a storage size of ${needed} are out of bounds for storage of size ${t._storage.byteLength}`,
+    );
+  }
+  return makeView(t, size, stride, offset);
+}
+
+defineOp({ name: 'view', kind: 'view', method: view, backwardName: 'ViewBackward0' });
+defineOp({ name: 'viewAs', kind: 'view', method: (t: Tensor, other: Tensor) => view(t, other._shape) });
+defineOp({ name: 'reshape', kind: 'view', fn: reshape, method: reshape, backwardName: 'ReshapeAliasBackward0' });
+defineOp({ name: 'reshapeAs', kind: 'view', method: (t: Tensor, other: Tensor) => reshape(t, other._shape) });
+defineOp({ name: 'flatten', kind: 'view', fn: flatten, method: flatten });
+defineOp({ name: 'unflatten', kind: 'view', fn: unflatten, method: unflatten });
+defineOp({ name: 'squeeze', kind: 'view', fn: squeeze, method: squeeze, backwardName: 'SqueezeBackward0' });
+defineOp({ name: 'unsqueeze', kind: 'view', fn: unsqueeze, method: unsqueeze, backwardName: 'UnsqueezeBackward0' });
+defineOp({ name: 'transpose', kind: 'view', fn: transpose, method: transpose, aliases: ['swapaxes', 'swapdims'], backwardName: 'TransposeBackward0' });
+defineOp({ name: 't', kind: 'view', fn: tT, method: tT, backwardName: 'TBackward0' });
+defineOp({ name: 'permute', kind: 'view', fn: permute, method: permute, backwardName: 'PermuteBackward0' });
+defineOp({ name: 'movedim', kind: 'view', fn: movedim, method: movedim, aliases: ['moveaxis'] });
+defineOp({ name: 'expand', kind: 'view', method: expand, backwardName: 'ExpandBackward0' });
+defineOp({ name: 'expandAs', kind: 'view', method: (t: Tensor, other: Tensor) => expand(t, other._shape) });
+defineOp({ name: 'narrow', kind: 'view', fn: narrow, method: narrow });
+defineOp({ name: 'select', kind: 'view', fn: select, method: select, backwardName: 'SelectBackward0' });
+defineOp({ name: 'unfold', kind: 'view', method: unfold, backwardName: 'UnfoldBackward0' });
+defineOp({ name: 'diagonal', kind: 'view', fn: diagonal, method: diagonal, backwardName: 'DiagonalBackward0' });
+defineOp({ name: 'asStrided', kind: 'view', fn: asStrided, method: asStrided, backwardName: 'AsStridedBackward0' });
+
+// .T reverses all dims; .mT swaps the last two (PyTorch's properties).
+Object.defineProperty(Tensor.prototype, 'T', {
+  get(this: Tensor) {
+    return permute(this, Array.from({ length: this.dim() }, (_, i) => this.dim() - 1 - i));
+  },
+});
+Object.defineProperty(Tensor.prototype, 'mT', {
+  get(this: Tensor) {
+    if (this.dim() < 2) throw new TensorError('tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.');
+    return transpose(this, -2, -1);
+  },
+});

@@ -1,0 +1,347 @@
+/**
+ * The Tensor: metadata (shape, strides, offset, dtype, device) over a Storage. Ops are
+ * declared in lib/ops/ and installed on the prototype by the registry; this file keeps
+ * what every op needs: metadata access, element access, copies and conversions.
+ */
+import { DType, TypedArray, bool, float32, float64, int32, int64, parseDType, isDType } from './dtype';
+import { Device, cpu, parseDevice, CUDA_UNAVAILABLE, isDeviceLike } from './device';
+import { TensorError, check } from './errors';
+import { Size, makeSize, contiguousStrides, numelOf } from './size';
+import { Storage } from './storage';
+import { native, writeLoop } from './native';
+import { MemoryFormat, stridesForFormat, isContiguousAs, suggestFormat, contiguousFormat, preserveFormat, parseMemoryFormat } from './memory-format';
+
+export type Scalar = number | boolean | bigint;
+export type NestedList = Scalar | NestedList[];
+
+export interface ToOptions {
+  dtype?: DType;
+  device?: Device | string;
+  memoryFormat?: MemoryFormat;
+  copy?: boolean;
+}
+
+export class Tensor {
+  _storage: Storage;
+  _shape: Size;
+  _strides: readonly number[];
+  _offset: number;
+  readonly dtype: DType;
+  readonly device: Device = cpu;
+  /** Set by autograd (lib/autograd): the node that made this tensor, or null for a leaf. */
+  gradFn: unknown = null;
+  grad: Tensor | null = null;
+  _requiresGrad = false;
+  /** Python scalars promoted to 0-d tensors take part in type promotion as numbers. */
+  _wrappedNumber = false;
+  /** For a view: the tensor whose storage it views (autograd rebases in-place ops through it). */
+  _base: Tensor | null = null;
+
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
+    this._storage = storage;
+    this._shape = shape instanceof Size ? shape : makeSize(shape);
+    this._strides = strides;
+    this._offset = offset;
+    this.dtype = dtype;
+  }
+
+  /** A new tensor with fresh (uninitialised) pooled memory. */
+  static empty(shape: readonly number[], dtype: DType, memoryFormat: MemoryFormat = contiguousFormat): Tensor {
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0)
+        throw new TensorError(`Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+    }
+    const storage = Storage.allocate(numelOf(shape) * dtype.itemsize);
+    return new Tensor(storage, shape, stridesForFormat(shape, memoryFormat), 0, dtype);
+  }
+
+  /** An empty tensor laid out with the given strides' dimension order (dense). */
+  static emptyStrided(shape: readonly number[], strides: readonly number[], dtype: DType): Tensor {
+    const storage = Storage.allocate(numelOf(shape) * dtype.itemsize);
+    return new Tensor(storage, shape, strides, 0, dtype);
+  }
+
+  // ---- metadata -------------------------------------------------------------------
+  get shape(): Size {
+    return this._shape;
+  }
+  size(): Size;
+  size(dim: number): number;
+  size(dim?: number): Size | number {
+    if (dim === undefined) return this._shape;
+    return this._shape[this.wrapDim(dim)];
+  }
+  dim(): number {
+    return this._shape.length;
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  numel(): number {
+    return numelOf(this._shape);
+  }
+  nelement(): number {
+    return this.numel();
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return [...this._strides];
+    return this._strides[this.wrapDim(dim)];
+  }
+  storageOffset(): number {
+    return this._offset;
+  }
+  elementSize(): number {
+    return this.dtype.itemsize;
+  }
+  get isCuda(): boolean {
+    return false;
+  }
+  isFloatingPoint(): boolean {
+    return this.dtype.isFloatingPoint;
+  }
+  isComplex(): boolean {
+    return false;
+  }
+  get _version(): number {
+    return this._storage.version;
+  }
+  isContiguous(opts?: { memoryFormat?: MemoryFormat }): boolean {
+    return isContiguousAs(this._shape, this._strides, opts?.memoryFormat ?? contiguousFormat);
+  }
+  isShared(): boolean {
+    return this._storage.isShared;
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(value: boolean) {
+    if (value && !this.dtype.isFloatingPoint)
+      throw new TensorError('only Tensors of floating point dtype can require gradients');
+    if (!value && this.gradFn !== null)
+      throw new TensorError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    this._requiresGrad = value;
+  }
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Normalises a possibly negative dimension, with PyTorch's error. */
+  wrapDim(dim: number, rank = this._shape.length): number {
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError(`dim must be an integer, got ${String(dim)}`);
+    const r = rank === 0 ? 1 : rank;
+    if (dim < -r || dim >= r)
+      throw new TensorError(`Dimension out of range (expected to be in range of [${-r}, ${r - 1}], but got ${dim})`);
+    return dim < 0 ? dim + r : dim;
+  }
+
+  // ---- memory ---------------------------------------------------------------------
+  /** A typed array over this contiguous tensor's memory (no copy). */
+  data(): TypedArray {
+    this._storage.assertAlive();
+    check(this.isContiguous(), 'data() needs a contiguous tensor: call contiguous() first');
+    const bytes = this._storage.bytes;
+    const ArrayType = this.dtype.arrayType;
+    return new ArrayType(bytes.buffer, bytes.byteOffset + this._offset * this.dtype.itemsize, this.numel());
+  }
+
+  /** Releases the memory at once (optional); this tensor and its views are unusable after. */
+  dispose(): void {
+    this._storage.dispose();
+  }
+
+  /** The elements in logical (row-major) order, as a typed array (a copy if needed). */
+  _contiguousData(): TypedArray {
+    return (this.isContiguous() ? this : this.contiguous()).data();
+  }
+
+  item(): number | boolean {
+    if (this.numel() !== 1)
+      throw new TensorError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    return elementToJs(this._contiguousData(), 0, this.dtype);
+  }
+
+  tolist(): NestedList {
+    const flat = this._contiguousData();
+    const dtype = this.dtype;
+    const shape = this._shape;
+    let position = 0;
+    const build = (dim: number): NestedList => {
+      if (dim === shape.length) return elementToJs(flat, position++, dtype);
+      const out: NestedList[] = [];
+      for (let i = 0; i < shape[dim]; i++) out.push(build(dim + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  // ---- copies and conversions -----------------------------------------------------
+  /** Copies `src` (broadcast to this shape, any dtype) into this tensor. */
+  copy_(src: Tensor | Scalar): this {
+    if (!(src instanceof Tensor)) return this.fill_(src);
+    assertWritable(this, 'copy_');
+    const srcStrides = broadcastStridesTo(src, this._shape, 'copy_');
+    this._storage.assertAlive();
+    src._storage.assertAlive();
+    writeLoop(this._shape, [{ dtype: this.dtype, offset: this._offset, strides: this._strides }, { dtype: src.dtype, offset: src._offset, strides: srcStrides }]);
+    native.copy(this._storage.bytes, src._storage.bytes);
+    this._storage.version++;
+    return this;
+  }
+
+  fill_(value: Scalar | Tensor): this {
+    if (value instanceof Tensor) {
+      check(value.dim() === 0, `fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
+      return this.copy_(value);
+    }
+    assertWritable(this, 'fill_');
+    this._storage.assertAlive();
+    writeLoop(this._shape, [{ dtype: this.dtype, offset: this._offset, strides: this._strides }]);
+    native.fill(this._storage.bytes, scalarToNumber(value));
+    this._storage.version++;
+    return this;
+  }
+
+  zero_(): this {
+    return this.fill_(0);
+  }
+
+  /** A dense copy with the given memory format (preserveFormat keeps dense strides). */
+  clone(opts?: { memoryFormat?: MemoryFormat }): Tensor {
+    const format = opts?.memoryFormat ?? preserveFormat;
+    const out = emptyLikeLayout(this, this.dtype, format);
+    return out.copy_(this);
+  }
+
+  contiguous(opts?: { memoryFormat?: MemoryFormat }): Tensor {
+    const format = opts?.memoryFormat ?? contiguousFormat;
+    if (this.isContiguous({ memoryFormat: format })) return this;
+    return this.clone({ memoryFormat: format });
+  }
+
+  /** to(dtype) / to(device) / to({ dtype, device, memoryFormat, copy }) / to(other). */
+  to(arg: DType | Device | string | ToOptions | Tensor, opts?: ToOptions): Tensor {
+    let o: ToOptions;
+    if (arg instanceof Tensor) o = { dtype: arg.dtype, device: arg.device, ...opts };
+    else if (isDType(arg)) o = { dtype: arg, ...opts };
+    else if (arg instanceof Device || typeof arg === 'string') {
+      if (typeof arg === 'string' && !isDeviceLike(arg)) o = { dtype: parseDType(arg), ...opts };
+      else o = { device: arg, ...opts };
+    } else o = { ...arg, ...opts };
+    if (o.device !== undefined) parseDevice(o.device);
+    const dtype = o.dtype ? parseDType(o.dtype) : this.dtype;
+    const format = o.memoryFormat ? parseMemoryFormat(o.memoryFormat) : preserveFormat;
+    const formatOk = format === preserveFormat || this.isContiguous({ memoryFormat: format });
+    if (dtype === this.dtype && formatOk && !o.copy) return this;
+    const out = emptyLikeLayout(this, dtype, format);
+    return out.copy_(this);
+  }
+  float(): Tensor { return this.to(float32); }
+  double(): Tensor { return this.to(float64); }
+  long(): Tensor { return this.to(int64); }
+  int(): Tensor { return this.to(int32); }
+  bool(): Tensor { return this.to(bool); }
+  type(dtype?: DType | string): Tensor | string {
+    if (dtype === undefined) return `torch.${typeNames[this.dtype.name]}`;
+    return this.to(parseDType(dtype));
+  }
+  cpu(): Tensor { return this; }
+  cuda(): Tensor { throw new TensorError(CUDA_UNAVAILABLE); }
+
+  /** A tensor on the same memory, cut from the graph (shares the version counter). */
+  detach(): Tensor {
+    return new Tensor(this._storage, this._shape, this._strides, this._offset, this.dtype);
+  }
+  detach_(): this {
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  /** A view with new metadata on the same storage. */
+  _view(shape: readonly number[], strides: readonly number[], offset = this._offset): Tensor {
+    return new Tensor(this._storage, shape, strides, offset, this.dtype);
+  }
+}
+
+const typeNames: Record<string, string> = {
+  float32: 'FloatTensor', float64: 'DoubleTensor', int32: 'IntTensor', int64: 'LongTensor',
+  int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor',
+};
+
+export function scalarToNumber(v: Scalar): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v !== 'number') throw new TypeError(`expected a number, got ${typeof v}`);
+  return v;
+}
+
+export function elementToJs(data: TypedArray, i: number, dtype: DType): number | boolean {
+  const v = data[i];
+  if (dtype === bool) return v !== 0;
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+function assertWritable(t: Tensor, op: string): void {
+  t._storage.assertAlive();
+}
+
+/** Strides of `t` broadcast to `shape` (0 where t has size 1 or no dim), with PyTorch's error. */
+export function broadcastStridesTo(t: Tensor, shape: readonly number[], op = 'expand'): number[] {
+  const out = new Array<number>(shape.length).fill(0);
+  const lead = shape.length - t._shape.length;
+  if (lead < 0)
+    throw new TensorError(
+      `${op}: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${t._shape.length})`,
+    );
+  for (let d = 0; d < t._shape.length; d++) {
+    const size = t._shape[d];
+    const target = shape[lead + d];
+    if (size === target) out[lead + d] = size === 1 ? 0 : t._strides[d];
+    else if (size === 1) out[lead + d] = 0;
+    else
+      throw new TensorError(
+        `The expanded size of the tensor (${target}) must match the existing size (${size}) at non-singleton dimension ${lead + d}.  Target sizes: [${shape.join(', ')}].  Tensor sizes: [${t._shape.join(', ')}]`,
+      );
+  }
+  return out;
+}
+
+/** An uninitialised tensor shaped like `t` in the layout `format` asks for. */
+export function emptyLikeLayout(t: Tensor, dtype: DType, format: MemoryFormat): Tensor {
+  if (format === preserveFormat) {
+    const strides = denseStridesLike(t._shape, t._strides);
+    return Tensor.emptyStrided(t._shape, strides, dtype);
+  }
+  return Tensor.empty(t._shape, dtype, format);
+}
+
+/**
+ * Strides for a new tensor like one with `strides` (PyTorch's preserve_format): a dense
+ * non-overlapping layout is kept as it is; otherwise the suggested memory format is used.
+ */
+export function denseStridesLike(shape: readonly number[], strides: readonly number[]): number[] {
+  if (isDenseNonOverlapping(shape, strides)) return [...strides];
+  return stridesForFormat(shape, suggestFormat(shape, strides));
+}
+
+export function isDenseNonOverlapping(shape: readonly number[], strides: readonly number[]): boolean {
+  const dims = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  dims.sort((a, b) => strides[a] - strides[b]);
+  let expected = 1;
+  for (const d of dims) {
+    if (strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+export { contiguousStrides };
