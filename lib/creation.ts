@@ -207,9 +207,13 @@ export function linspace(start: number, end: number, steps: number, opts: Creati
   const dtype = dtypeOpt(opts, defaultFloat);
   const out = Tensor.empty([steps], dtype);
   const values: number[] = new Array(steps);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // ATen computes in the output type for floats (float32 here: fround each step) and in
+  // double for integers, with the multiply-add fused (one rounding); the second half
+  // counts back from `end` for symmetry.
+  const r = dtype === float32 ? Math.fround : (v: number) => v;
+  const step = steps > 1 ? r(r(end - start) / (steps - 1)) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  for (let i = 0; i < steps; i++) values[i] = steps === 1 ? start : i < half ? r(start + step * i) : r(end - step * (steps - i - 1));
   writeValues(out.data(), dtype, values);
   return finish(out, opts);
 }

@@ -55,7 +55,8 @@ export function canCast(from: DType, to: DType): boolean {
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // From the last dimension, as ATen's infer_size: the first mismatch from the right is reported.
+  for (let i = n - 1; i >= 0; i--) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da === db || db === 1) out[i] = da;

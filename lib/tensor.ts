@@ -165,7 +165,7 @@ export class Tensor {
 
   item(): number | boolean {
     if (this.numel() !== 1)
-      throw new TensorError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+      throw new TensorError('only one element tensors can be converted to Python scalars');
     return elementToJs(this._contiguousData(), 0, this.dtype);
   }
 

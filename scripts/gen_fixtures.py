@@ -18,6 +18,7 @@ def main(only):
     import torch  # noqa: F401  (fail early with a clear message when torch is missing)
 
     OUT.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT / "scripts" / "fixtures"))  # for _common
     for script in sorted((ROOT / "scripts" / "fixtures").glob("*.py")):
         if script.name.startswith("_") or (only and script.stem not in only):
             continue

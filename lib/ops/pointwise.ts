@@ -3,7 +3,7 @@
  * strided iterator through native.binary / native.unary. Broadcasting, type promotion,
  * out= and in-place variants are handled once here for all of them.
  */
-import { DType, bool, defaultFloat } from '../dtype';
+import { DType, bool, defaultFloat, int64 } from '../dtype';
 import { TensorError } from '../errors';
 import { BinaryOp, UnaryOp, native, writeLoop } from '../native';
 import { Tensor, Scalar } from '../tensor';
@@ -69,10 +69,23 @@ interface BinarySpec {
   functionOnly?: boolean;
   /** Extra argument checks (PyTorch's refusals for bool subtraction and the like). */
   validate?: (a: TensorLike, b: TensorLike, computeDtype: DType) => void;
+  /** Compute dtypes PyTorch has no kernel for, and the kernel name its error names. */
+  unsupported?: Unsupported;
 }
 
-function kernelNotImplemented(op: string, dtype: DType): TensorError {
-  return new TensorError(`"${op}_cpu" not implemented for '${scalarTypeNames[dtype.name]}'`);
+interface Unsupported {
+  dtypes: 'bool' | 'nonfloat';
+  kernel: string;
+}
+
+function checkSupported(u: Unsupported | undefined, dtype: DType): void {
+  if (!u) return;
+  const refused = u.dtypes === 'bool' ? dtype === bool : !dtype.isFloatingPoint;
+  if (refused) throw kernelNotImplemented(u.kernel, dtype);
+}
+
+function kernelNotImplemented(kernel: string, dtype: DType): TensorError {
+  return new TensorError(`"${kernel}" not implemented for '${scalarTypeNames[dtype.name]}'`);
 }
 
 function binaryDTypes(spec: BinarySpec, a: TensorLike, b: TensorLike): { compute: DType; result: DType } {
@@ -85,7 +98,7 @@ function binaryDTypes(spec: BinarySpec, a: TensorLike, b: TensorLike): { compute
     case 'bool':
       return { compute: promoted, result: bool };
     case 'integral':
-      if (promoted.isFloatingPoint) throw kernelNotImplemented(spec.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), promoted);
+      if (promoted.isFloatingPoint) throw kernelNotImplemented(`${spec.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_cpu`, promoted);
       return { compute: promoted, result: promoted };
     default:
       return { compute: promoted, result: promoted };
@@ -103,6 +116,7 @@ function runBinary(
     throw new TypeError(`${spec.name}(): expected at least one tensor argument`);
   const { compute, result } = binaryDTypes(spec, a, b);
   spec.validate?.(a, b, compute);
+  checkSupported(spec.unsupported, compute);
   if (!compute.isFloatingPoint && !Number.isInteger(alpha))
     throw new TensorError('For integral input tensors, argument alpha must not be a floating point number.');
   const shape = broadcastShapes(a instanceof Tensor ? a._shape : [], b instanceof Tensor ? b._shape : []);
@@ -149,8 +163,8 @@ export const add = defineBinary({ name: 'add', code: BinaryOp.add, rule: 'promot
 export const sub = defineBinary({ name: 'sub', code: BinaryOp.sub, rule: 'promote', alpha: true, backwardName: 'SubBackward0', aliases: ['subtract'], validate: refuseBoolSub });
 export const mul = defineBinary({ name: 'mul', code: BinaryOp.mul, rule: 'promote', backwardName: 'MulBackward0', aliases: ['multiply'] });
 export const pow = defineBinary({ name: 'pow', code: BinaryOp.pow, rule: 'promote', backwardName: 'PowBackward0', validate: refuseNegativeIntPower });
-export const remainder = defineBinary({ name: 'remainder', code: BinaryOp.remainder, rule: 'promote', backwardName: 'RemainderBackward0' });
-export const fmod = defineBinary({ name: 'fmod', code: BinaryOp.fmod, rule: 'promote', backwardName: 'FmodBackward0' });
+export const remainder = defineBinary({ name: 'remainder', code: BinaryOp.remainder, rule: 'promote', backwardName: 'RemainderBackward0', unsupported: { dtypes: 'bool', kernel: 'remainder_cpu' } });
+export const fmod = defineBinary({ name: 'fmod', code: BinaryOp.fmod, rule: 'promote', backwardName: 'FmodBackward0', unsupported: { dtypes: 'bool', kernel: 'fmod_cpu' } });
 export const maximum = defineBinary({ name: 'maximum', code: BinaryOp.maximum, rule: 'promote', backwardName: 'MaximumBackward0' });
 export const minimum = defineBinary({ name: 'minimum', code: BinaryOp.minimum, rule: 'promote', backwardName: 'MinimumBackward0' });
 export const atan2 = defineBinary({ name: 'atan2', code: BinaryOp.atan2, rule: 'float', backwardName: 'Atan2Backward0' });
@@ -173,10 +187,12 @@ export interface DivOpts extends OutOpts {
 }
 const divSpec: BinarySpec = { name: 'div', code: BinaryOp.div, rule: 'float', backwardName: 'DivBackward0' };
 const divRoundedSpec: BinarySpec = { name: 'div', code: BinaryOp.divTrunc, rule: 'promote', backwardName: 'DivBackward1' };
+const divFloorSpec: BinarySpec = { ...divRoundedSpec, unsupported: { dtypes: 'bool', kernel: 'div_floor_cpu' } };
+const divTruncSpec: BinarySpec = { ...divRoundedSpec, unsupported: { dtypes: 'bool', kernel: 'div_trunc_cpu' } };
 function divCode(mode: DivOpts['roundingMode']): { spec: BinarySpec; code: number } {
   if (mode === undefined || mode === null) return { spec: divSpec, code: BinaryOp.div };
-  if (mode === 'trunc') return { spec: divRoundedSpec, code: BinaryOp.divTrunc };
-  if (mode === 'floor') return { spec: divRoundedSpec, code: BinaryOp.divFloor };
+  if (mode === 'trunc') return { spec: divTruncSpec, code: BinaryOp.divTrunc };
+  if (mode === 'floor') return { spec: divFloorSpec, code: BinaryOp.divFloor };
   throw new TensorError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
 }
 export function div(a: TensorLike, b: TensorLike, opts?: DivOpts): Tensor {
@@ -195,7 +211,7 @@ export function floorDivide(a: TensorLike, b: TensorLike, opts?: OutOpts): Tenso
 }
 defineOp({
   name: 'floorDivide', kind: 'pointwise', fn: floorDivide, method: floorDivide,
-  inplace: (self: Tensor, b: TensorLike) => runBinary(divRoundedSpec, self, b, 1, self, true, BinaryOp.divFloor),
+  inplace: (self: Tensor, b: TensorLike) => runBinary(divFloorSpec, self, b, 1, self, true, BinaryOp.divFloor),
 });
 
 // ---- unary ----------------------------------------------------------------------------
@@ -207,6 +223,9 @@ interface UnarySpec {
   backwardName?: string;
   aliases?: string[];
   refuseBool?: string;
+  unsupported?: Unsupported;
+  /** Result dtype for bool input when PyTorch promotes it (square(bool) is int64). */
+  boolResult?: DType;
 }
 
 export interface UnaryParams extends OutOpts {
@@ -219,7 +238,9 @@ function runUnary(spec: UnarySpec, a: Tensor, params: UnaryParams | undefined, i
   if (spec.refuseBool && a.dtype === bool) throw new TensorError(spec.refuseBool);
   let compute = a.dtype;
   if (spec.rule === 'float' && !compute.isFloatingPoint) compute = defaultFloat;
-  if (spec.rule === 'integral' && compute.isFloatingPoint) throw kernelNotImplemented(spec.name, compute);
+  if (spec.rule === 'integral' && compute.isFloatingPoint) throw kernelNotImplemented(`${spec.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_cpu`, compute);
+  checkSupported(spec.unsupported, a.dtype);
+  if (a.dtype === bool && spec.boolResult) compute = spec.boolResult;
   const result = spec.rule === 'bool' ? bool : compute;
   const shape = [...a._shape];
   const input = operandOf(a, compute, shape, spec.name);
@@ -257,20 +278,20 @@ export const cos = defineUnary({ name: 'cos', code: UnaryOp.cos, rule: 'float', 
 export const tan = defineUnary({ name: 'tan', code: UnaryOp.tan, rule: 'float', backwardName: 'TanBackward0' });
 export const tanh = defineUnary({ name: 'tanh', code: UnaryOp.tanh, rule: 'float', backwardName: 'TanhBackward0' });
 export const sigmoid = defineUnary({ name: 'sigmoid', code: UnaryOp.sigmoid, rule: 'float', backwardName: 'SigmoidBackward0' });
-export const relu = defineUnary({ name: 'relu', code: UnaryOp.relu, rule: 'promote', backwardName: 'ReluBackward0', refuseBool: '"clamp_min_cpu" not implemented for \'Bool\'' });
-export const floor = defineUnary({ name: 'floor', code: UnaryOp.floor, rule: 'promote', backwardName: 'FloorBackward0' });
-export const ceil = defineUnary({ name: 'ceil', code: UnaryOp.ceil, rule: 'promote', backwardName: 'CeilBackward0' });
-export const trunc = defineUnary({ name: 'trunc', code: UnaryOp.trunc, rule: 'promote', backwardName: 'TruncBackward0', aliases: ['fix'] });
+export const relu = defineUnary({ name: 'relu', code: UnaryOp.relu, rule: 'promote', backwardName: 'ReluBackward0', refuseBool: 'Boolean inputs not supported for relu' });
+export const floor = defineUnary({ name: 'floor', code: UnaryOp.floor, rule: 'promote', backwardName: 'FloorBackward0', unsupported: { dtypes: 'bool', kernel: 'floor_vml_cpu' } });
+export const ceil = defineUnary({ name: 'ceil', code: UnaryOp.ceil, rule: 'promote', backwardName: 'CeilBackward0', unsupported: { dtypes: 'bool', kernel: 'ceil_vml_cpu' } });
+export const trunc = defineUnary({ name: 'trunc', code: UnaryOp.trunc, rule: 'promote', backwardName: 'TruncBackward0', aliases: ['fix'], unsupported: { dtypes: 'bool', kernel: 'trunc_vml_cpu' } });
 export const reciprocal = defineUnary({ name: 'reciprocal', code: UnaryOp.reciprocal, rule: 'float', backwardName: 'ReciprocalBackward0' });
-export const square = defineUnary({ name: 'square', code: UnaryOp.square, rule: 'promote', backwardName: 'PowBackward0' });
+export const square = defineUnary({ name: 'square', code: UnaryOp.square, rule: 'promote', backwardName: 'PowBackward0', boolResult: int64 });
 export const logicalNot = defineUnary({ name: 'logicalNot', code: UnaryOp.logicalNot, rule: 'bool' });
 export const bitwiseNot = defineUnary({ name: 'bitwiseNot', code: UnaryOp.bitwiseNot, rule: 'integral' });
 export const isnan = defineUnary({ name: 'isnan', code: UnaryOp.isnan, rule: 'bool' });
 export const isinf = defineUnary({ name: 'isinf', code: UnaryOp.isinf, rule: 'bool' });
 export const isfinite = defineUnary({ name: 'isfinite', code: UnaryOp.isfinite, rule: 'bool' });
-export const silu = defineUnary({ name: 'silu', code: UnaryOp.silu, rule: 'float', backwardName: 'SiluBackward0' });
+export const silu = defineUnary({ name: 'silu', code: UnaryOp.silu, rule: 'float', backwardName: 'SiluBackward0', unsupported: { dtypes: 'nonfloat', kernel: 'silu_cpu' } });
 
-const roundSpec: UnarySpec = { name: 'round', code: UnaryOp.round, rule: 'promote', backwardName: 'RoundBackward0' };
+const roundSpec: UnarySpec = { name: 'round', code: UnaryOp.round, rule: 'promote', backwardName: 'RoundBackward0', unsupported: { dtypes: 'bool', kernel: 'round_vml_cpu' } };
 /** round(x) rounds half to even; round(x, { decimals }) scales by 10^decimals first, as PyTorch. */
 export function round(a: Tensor, opts?: OutOpts & { decimals?: number }): Tensor {
   const decimals = opts?.decimals ?? 0;
@@ -280,9 +301,10 @@ export function round(a: Tensor, opts?: OutOpts & { decimals?: number }): Tensor
 }
 defineOp({ name: 'round', kind: 'pointwise', fn: round, method: round, inplace: (self: Tensor) => runUnary(roundSpec, self, undefined, true), backwardName: 'RoundBackward0' });
 
-const geluSpec: UnarySpec = { name: 'gelu', code: UnaryOp.gelu, rule: 'float', backwardName: 'GeluBackward0' };
+const geluSpec: UnarySpec = { name: 'gelu', code: UnaryOp.gelu, rule: 'float', backwardName: 'GeluBackward0', unsupported: { dtypes: 'nonfloat', kernel: 'GeluKernelImpl' } };
 export function gelu(a: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tensor {
   if ((opts?.approximate ?? 'none') === 'none') return runUnary(geluSpec, a, undefined, false);
+  checkSupported(geluSpec.unsupported, a.dtype);
   if (opts?.approximate !== 'tanh') throw new TensorError(`approximate argument must be either none or tanh.`);
   // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
   const inner = mul(add(a, mul(pow(a, 3), 0.044715)), Math.sqrt(2 / Math.PI));
