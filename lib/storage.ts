@@ -2,10 +2,12 @@ import { Bytes, native } from './native';
 import { TensorError } from './errors';
 
 /**
- * The memory behind a tensor and all its views: bytes from the addon's caching allocator
- * (returned to the pool when collected), or user memory wrapped by torch.from, or a
- * SharedArrayBuffer after shareMemory_(). The version counter lives here because every
- * view of the same memory shares it (PyTorch's in-place checks rely on that).
+ * The memory behind a tensor and all its views: a V8-owned uninitialised buffer (freed by
+ * the garbage collector, which V8 sizes by it; the addon tunes glibc so freed blocks are
+ * reused warm - see native/src/core/malloc_tuning.h for why not an addon pool), or user
+ * memory wrapped by torch.from, or a SharedArrayBuffer after shareMemory_(). The version
+ * counter lives here because every view of the same memory shares it (PyTorch's in-place
+ * checks rely on that).
  */
 export class Storage {
   version = 0;
@@ -14,7 +16,7 @@ export class Storage {
   constructor(public bytes: Bytes) {}
 
   static allocate(byteLength: number): Storage {
-    return new Storage(native.allocate(byteLength));
+    return new Storage(Buffer.allocUnsafeSlow(byteLength));
   }
 
   get byteLength(): number {

@@ -15,7 +15,7 @@ export interface Operand extends LoopOperand {
 }
 
 const scratchSlots = 8;
-const scratch = native.allocate(8 * scratchSlots);
+const scratch: Uint8Array = Buffer.alloc(8 * scratchSlots);
 let nextSlot = 0;
 
 /** A scalar as an operand broadcast over `rank` dims (valid until 8 more scalars are made). */

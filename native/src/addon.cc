@@ -5,6 +5,7 @@
 
 #include "bindings/bindings.h"
 #include "bindings/call_args.h"
+#include "core/malloc_tuning.h"
 
 namespace tg {
 namespace {
@@ -19,6 +20,7 @@ Napi::Value InitErrors(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  tuneMallocOnce();
   auto* data = new AddonData();
   Napi::Float64Array meta = Napi::Float64Array::New(env, kMetaLength);
   data->meta = Napi::Persistent(meta);

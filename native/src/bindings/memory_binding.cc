@@ -1,6 +1,8 @@
-// Storage from the caching allocator, handed to JavaScript as a Buffer (a Uint8Array)
-// whose collection returns the block to the pool; dispose() returns it at once. Also the
-// process-wide settings: threads and CPU capability.
+// dispose() of a tensor's storage, the caching allocator's counters (the pool serves the
+// kernels' scratch memory; tensor storage is V8-owned, see core/malloc_tuning.h), and the
+// process-wide settings: threads and CPU capability. `allocate` hands a pooled block to
+// JavaScript as an external Buffer; it is kept for scratch-heavy callers and tests, not
+// used for tensor storage.
 #include <mutex>
 #include <unordered_map>
 
@@ -30,7 +32,12 @@ std::unordered_map<void*, BlockRecord*>& liveRecords() {
   return *map;
 }
 
-void finalizeBlock(Napi::Env, uint8_t*, BlockRecord* record) {
+// V8 does not count external buffers towards its heap limits by itself: without this,
+// a loop that drops 4 MiB tensors never triggers a collection and memory grows without
+// bound. Whoever gives the block back (finalizer or dispose) takes the count back off.
+void reportExternal(Napi::Env env, int64_t bytes) { Napi::MemoryManagement::AdjustExternalMemory(env, bytes); }
+
+void finalizeBlock(Napi::Env env, uint8_t*, BlockRecord* record) {
   {
     std::lock_guard<std::mutex> lock(recordsMutex());
     if (record->released) {
@@ -41,6 +48,7 @@ void finalizeBlock(Napi::Env, uint8_t*, BlockRecord* record) {
     auto it = liveRecords().find(record->data);
     if (it != liveRecords().end() && it->second == record) liveRecords().erase(it);
   }
+  reportExternal(env, -int64_t(record->blockBytes));
   CachingAllocator::instance().release(record->data, record->blockBytes);
   delete record;
 }
@@ -59,11 +67,13 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
     std::lock_guard<std::mutex> lock(recordsMutex());
     liveRecords()[data] = record;
   }
+  reportExternal(info.Env(), int64_t(blockBytes));
   return Napi::Buffer<uint8_t>::New(info.Env(), static_cast<uint8_t*>(data), n, finalizeBlock, record);
 }
 
-// Detaches the storage's ArrayBuffer (later use from JavaScript sees a zero-length
-// buffer, which every binding rejects) and gives a pooled block back now.
+// Detaches the storage's ArrayBuffer: later use from JavaScript sees a zero-length buffer,
+// which every binding rejects. A V8-owned backing store is freed right there (its last
+// reference is gone); a pooled block goes back to the pool now.
 Napi::Value Dispose(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsTypedArray()) throwTensorError(info.Env(), "dispose: expected a storage");
   Napi::ArrayBuffer buffer = info[0].As<Napi::TypedArray>().ArrayBuffer();
@@ -81,7 +91,10 @@ Napi::Value Dispose(const Napi::CallbackInfo& info) {
   bool detachable = false;
   napi_is_detached_arraybuffer(info.Env(), buffer, &detachable);
   if (!detachable) napi_detach_arraybuffer(info.Env(), buffer);
-  if (record != nullptr) CachingAllocator::instance().release(record->data, record->blockBytes);
+  if (record != nullptr) {
+    reportExternal(info.Env(), -int64_t(record->blockBytes));
+    CachingAllocator::instance().release(record->data, record->blockBytes);
+  }
   return Napi::Boolean::New(info.Env(), record != nullptr);
 }
 
