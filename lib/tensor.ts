@@ -150,6 +150,8 @@ export class Tensor {
     check(this.isContiguous(), 'data() needs a contiguous tensor: call contiguous() first');
     const bytes = this._storage.bytes;
     const ArrayType = this.dtype.arrayType;
+    // An empty view may carry an offset past the end of its storage, as in PyTorch.
+    if (this.numel() === 0) return new ArrayType(new ArrayBuffer(0), 0, 0);
     return new ArrayType(bytes.buffer, bytes.byteOffset + this._offset * this.dtype.itemsize, this.numel());
   }
 

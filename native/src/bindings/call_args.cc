@@ -66,6 +66,39 @@ int64_t MetaReader::nextInt() {
   return int64_t(v);
 }
 
+namespace {
+// Element count of the loop, or -1 if it overflows int64.
+int64_t checkedNumel(const StridedLoop& loop) {
+  int64_t n = 1;
+  for (int d = 0; d < loop.ndim; d++)
+    if (__builtin_mul_overflow(n, loop.shape[d], &n)) return -1;
+  return n;
+}
+}  // namespace
+
+void MetaReader::requireDistinctOutput(const StridedLoop& loop, int index) const {
+  int64_t numel = checkedNumel(loop);
+  if (numel == 0) return;
+  // Addresses the operand can reach: its byte span (already checked against the buffer)
+  // divided by its smallest moving stride.
+  int64_t span = 0, minStride = 0;
+  for (int d = 0; d < loop.ndim; d++) {
+    int64_t s = loop.strides[index][d] < 0 ? -loop.strides[index][d] : loop.strides[index][d];
+    span += s * (loop.shape[d] - 1);
+    if (loop.shape[d] > 1 && s > 0 && (minStride == 0 || s < minStride)) minStride = s;
+  }
+  int64_t addresses = minStride == 0 ? 1 : span / minStride + 1;
+  if (numel < 0 || numel > addresses)
+    throwTensorError(env_, std::string(op_) +
+                               ": unsupported operation: more than one element of the written-to tensor refers to a single memory location");
+}
+
+void MetaReader::requireAtMost(const StridedLoop& loop, int64_t elements) const {
+  int64_t numel = checkedNumel(loop);
+  if (numel < 0 || numel > elements)
+    throwTensorError(env_, std::string(op_) + ": too many elements (" + std::to_string(numel) + ")");
+}
+
 int MetaReader::readShape(StridedLoop& loop) {
   int64_t ndim = nextInt();
   if (ndim < 0 || ndim > kMaxDims)

@@ -43,6 +43,12 @@ class MetaReader {
   // extraLow/extraHigh widen the checked byte range (for gathered dims).
   DType readOperand(StridedLoop& loop, int index, const BufferView& buffer, int64_t extraLow = 0,
                     int64_t extraHigh = 0);
+  // Refuses a loop whose operand `index` (an output) would write some address twice: its
+  // element count must not exceed the addresses its strides span. This also bounds the
+  // loop's length by the output buffer's size, so no call can spin for hours.
+  void requireDistinctOutput(const StridedLoop& loop, int index) const;
+  // Loops with only broadcast-free inputs (indexPut) get a flat cap instead.
+  void requireAtMost(const StridedLoop& loop, int64_t elements) const;
   double next();          // next raw number
   int64_t nextInt();      // next number, checked integral and within +-2^53
   size_t position() const { return pos_; }

@@ -58,6 +58,10 @@ Napi::Value RunIndex(const Napi::CallbackInfo& info) {
     if (meta.readOperand(loop, 2 + k, idx) != DType::Int64)
       throwTensorError(info.Env(), std::string(name) + ": indices must be int64");
   }
+  // A gather writes a dense output; a put's loop runs over the index tensors, which may
+  // broadcast against each other, so it gets a flat cap instead.
+  if (kPut) meta.requireAtMost(loop, int64_t(1) << 34);
+  else meta.requireDistinctOutput(loop, 0);
   loop.prepare();
   IndexStatus status;
   if (kPut) indexPut(loop, count, g.sizes, g.strideBytes, t0, accumulate, status);
@@ -74,6 +78,7 @@ Napi::Value Nonzero(const Napi::CallbackInfo& info) {
   StridedLoop loop;
   meta.readShape(loop);
   DType dtype = meta.readOperand(loop, 0, input);
+  meta.requireAtMost(loop, int64_t(1) << 34);  // an expanded input is fine, a runaway loop is not
   if (info.Length() < 2) return Napi::Number::New(info.Env(), double(countNonzero(loop, dtype)));
   BufferView out = bufferArg(info, 1, name);
   int64_t ndim = loop.ndim > 0 ? loop.ndim : 1;

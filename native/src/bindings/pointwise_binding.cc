@@ -31,6 +31,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   DType bType = meta.readOperand(loop, 2, b);
   requireDType(info.Env(), name, aType == bType, "operands must share a dtype");
   requireDType(info.Env(), name, outType == (binaryReturnsBool(op) ? DType::Bool : aType), "wrong output dtype");
+  meta.requireDistinctOutput(loop, 0);
   loop.prepare();
   KernelStatus status;
   pointwiseKernels().binary(op, aType, loop, alpha, status);
@@ -49,6 +50,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   DType outType = meta.readOperand(loop, 0, out);
   DType aType = meta.readOperand(loop, 1, a);
   requireDType(info.Env(), name, outType == (unaryReturnsBool(op) ? DType::Bool : aType), "wrong output dtype");
+  meta.requireDistinctOutput(loop, 0);
   loop.prepare();
   KernelStatus status;
   pointwiseKernels().unary(op, aType, loop, p1, p2, status);
@@ -64,6 +66,7 @@ Napi::Value Copy(const Napi::CallbackInfo& info) {
   meta.readShape(loop);
   DType outType = meta.readOperand(loop, 0, out);
   DType srcType = meta.readOperand(loop, 1, src);
+  meta.requireDistinctOutput(loop, 0);
   loop.prepare();
   pointwiseKernels().copy(outType, srcType, loop);
   return info.Env().Undefined();
@@ -82,6 +85,7 @@ Napi::Value Where(const Napi::CallbackInfo& info) {
   DType bType = meta.readOperand(loop, 3, b);
   requireDType(info.Env(), name, condType == DType::Bool, "condition must be bool");
   requireDType(info.Env(), name, aType == outType && bType == outType, "operands must share a dtype");
+  meta.requireDistinctOutput(loop, 0);
   loop.prepare();
   pointwiseKernels().where(outType, loop);
   return info.Env().Undefined();
@@ -95,6 +99,7 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
   StridedLoop loop;
   meta.readShape(loop);
   DType outType = meta.readOperand(loop, 0, out);
+  meta.requireDistinctOutput(loop, 0);
   loop.prepare();
   pointwiseKernels().fill(outType, loop, value);
   return info.Env().Undefined();

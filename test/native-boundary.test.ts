@@ -1,0 +1,151 @@
+/**
+ * The native layer trusts nothing: malformed calls (wrong types and counts, bad dtype or
+ * op codes, shapes and strides reaching past the buffer, detached storage) must throw a
+ * TensorError, never crash or write outside a buffer; valid random strided calls must
+ * match a naive JavaScript reference.
+ */
+import * as torch from '../lib';
+import { native } from '../lib/native';
+import { Rng } from './helpers/random';
+
+type Call = () => unknown;
+
+function writeMeta(values: number[]): void {
+  native.meta.fill(0);
+  native.meta.set(values);
+}
+
+const good = () => Buffer.allocUnsafeSlow(64);
+
+describe('malformed native calls throw TensorError', () => {
+  const rng = new Rng(1234);
+  const calls: [string, Call][] = [];
+  const fns: [string, (...a: unknown[]) => unknown][] = [
+    ['binary', native.binary as never], ['unary', native.unary as never], ['copy', native.copy as never],
+    ['fill', native.fill as never], ['where', native.where as never], ['indexGather', native.indexGather as never],
+    ['indexPut', native.indexPut as never], ['nonzero', native.nonzero as never], ['dispose', native.dispose as never],
+    ['setNumThreads', native.setNumThreads as never], ['setCpuCapability', native.setCpuCapability as never],
+  ];
+  const junk: unknown[] = [undefined, null, 'x', {}, [], 3.5, -1, NaN, Infinity, 2 ** 60, true, () => 0, new ArrayBuffer(8), new DataView(new ArrayBuffer(8))];
+  // 1. Wrong argument types and counts for every entry point.
+  for (const [name, fn] of fns) {
+    for (let n = 0; n < 6; n++) {
+      for (let k = 0; k < 12; k++) {
+        const args = Array.from({ length: n }, () => rng.pick(junk));
+        calls.push([`${name}(${args.map((a) => typeof a).join(',')})`, () => fn(...args)]);
+      }
+    }
+  }
+  // 2. Well-typed calls with a corrupt loop description.
+  const corrupt: number[][] = [
+    [-1], [65], [1.5], [NaN], [1, -4, 0, 0, 1, 0, 0, 1, 0, 0, 1], [1, 17, 0, 0, 1, 0, 0, 1, 0, 0, 1],
+    [1, 4, 0, -1, 1, 0, 0, 1, 0, 0, 1], [1, 4, 0, 0, 100, 0, 0, 1, 0, 0, 1], [1, 4, 0, 0, -1, 0, 0, 1, 0, 0, 1],
+    [1, 4, 9, 0, 1, 9, 0, 1, 9, 0, 1], [1, 4, 0, 0.5, 1, 0, 0, 1, 0, 0, 1], [1, 4, 0, 1e300, 1, 0, 0, 1, 0, 0, 1],
+    [1, 2 ** 52, 0, 0, 1, 0, 0, 1, 0, 0, 1], [3, 2 ** 20, 2 ** 20, 2 ** 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    [1, 16, 3, 0, 1, 3, 0, 1, 3, 0, 1], [1, 9, 1, 0, 1, 1, 0, 1, 1, 0, 1], [1, 4, 1, 5, 1, 1, 0, 1, 1, 0, 1],
+  ];
+  for (const meta of corrupt) {
+    calls.push([`binary meta ${JSON.stringify(meta)}`, () => { writeMeta(meta); native.binary(0, good(), good(), good(), 1); }]);
+    calls.push([`unary meta ${JSON.stringify(meta)}`, () => { writeMeta(meta); native.unary(5, good(), good(), 0, 0); }]);
+    calls.push([`copy meta ${JSON.stringify(meta)}`, () => { writeMeta(meta); native.copy(good(), good()); }]);
+    calls.push([`fill meta ${JSON.stringify(meta)}`, () => { writeMeta(meta); native.fill(good(), 1); }]);
+  }
+  calls.push(['binary whose third operand alone overruns', () => {
+    writeMeta([2, 4, 4, 0, 0, 4, 1, 0, 0, 4, 1, 0, 1, 4, 1]);
+    native.binary(0, good(), good(), good(), 1);
+  }]);
+  // 3. Random shapes/strides/offsets, most of them reaching outside a 64-byte buffer.
+  for (let i = 0; i < 300; i++) {
+    const ndim = rng.int(1, 4);
+    const shape = Array.from({ length: ndim }, () => rng.int(1, 6));
+    const operand = () => [rng.int(0, 7), rng.int(-3, 20), ...shape.map(() => rng.int(-8, 16))];
+    const meta = [ndim, ...shape, ...operand(), ...operand(), ...operand()];
+    const op = rng.int(-2, 30);
+    calls.push([`random binary ${op} ${JSON.stringify(meta)}`, () => {
+      writeMeta(meta);
+      native.binary(op, good(), good(), good(), 1);
+    }]);
+  }
+  // 4. Detached storage and bad index arguments.
+  calls.push(['disposed storage', () => {
+    const t = torch.ones(4);
+    const bytes = t._storage.bytes;
+    native.dispose(bytes);
+    writeMeta([1, 4, 0, 0, 1]);
+    native.fill(bytes, 1);
+  }]);
+  calls.push(['index out of range', () => {
+    const idx = torch.tensor([7]);
+    writeMeta([1, 1, 4, 1, 0, 0, 1, 0, 0, 0, 3, 0, 1]);
+    native.indexGather(good(), good(), 1, 0, idx._storage.bytes);
+  }]);
+  calls.push(['index with non-int64 indices', () => {
+    const idx = torch.tensor([1], { dtype: torch.int32 });
+    writeMeta([1, 1, 4, 1, 0, 0, 1, 0, 0, 0, 2, 0, 1]);
+    native.indexGather(good(), good(), 1, 0, idx._storage.bytes);
+  }]);
+  calls.push(['too many index tensors', () => native.indexGather(good(), good(), 99, 0)]);
+
+  test(`${calls.length} malformed calls all throw TensorError or TypeError`, () => {
+    expect(calls.length).toBeGreaterThan(500);
+    let threw = 0;
+    for (const [label, call] of calls) {
+      try {
+        call();
+      } catch (e) {
+        if (!(e instanceof torch.TensorError) && !(e instanceof TypeError)) throw new Error(`${label}: unexpected ${String(e)}`);
+        threw++;
+        continue;
+      }
+      // A call that did not throw must have been valid: only the random cases can be.
+      if (!label.startsWith('random') && !label.startsWith('setNumThreads') && !label.startsWith('setCpuCapability'))
+        throw new Error(`${label}: expected an error`);
+    }
+    expect(threw).toBeGreaterThan(calls.length * 0.9);
+    native.setNumThreads(2);
+    torch.backend.setCpuCapability('avx512');
+  });
+});
+
+describe('valid random strided calls match a naive reference', () => {
+  test('add and copy over random views of float64 tensors (broadcast, transposed, sliced, empty)', () => {
+    const rng = new Rng(99);
+    for (let iter = 0; iter < 300; iter++) {
+      const ndim = rng.int(0, 4);
+      const shape = Array.from({ length: ndim }, () => rng.int(0, 5));
+      // Build operands as permuted / sliced / broadcast views of bigger buffers.
+      const makeView = () => {
+        const big = torch.rand(...shape.map((d) => d * 2 + 1), { dtype: torch.float64 });
+        let v = big;
+        for (let d = 0; d < ndim; d++) v = v.narrow(d, rng.int(0, shape[d] + 1), shape[d]);
+        if (ndim >= 2 && rng.next() < 0.5) v = v.transpose(0, ndim - 1).contiguous().transpose(0, ndim - 1);
+        if (ndim >= 1 && rng.next() < 0.3) {
+          const d = rng.int(0, ndim - 1);
+          v = v.narrow(d, 0, Math.min(1, shape[d])).expand(shape);
+        }
+        return v;
+      };
+      const a = makeView(), b = makeView();
+      const sum = a.add(b, { alpha: 2 });
+      const la = a.reshape(-1).tolist() as number[], lb = b.reshape(-1).tolist() as number[];
+      expect(sum.reshape(-1).tolist()).toEqual(la.map((x, i) => x + 2 * lb[i]));
+      const target = makeView();
+      if (target.stride().every((s, d) => s !== 0 || shape[d] <= 1)) {
+        target.copy_(a);
+        expect(target.reshape(-1).tolist()).toEqual(la);
+      }
+    }
+  });
+
+  test('every CPU capability gives the same results', () => {
+    const detected = torch.backend.cpuCapability().detected;
+    const caps = (['default', 'avx2', 'avx512'] as const).slice(0, ['default', 'avx2', 'avx512'].indexOf(detected) + 1);
+    const x = torch.randn(1000).mul(3);
+    const results = caps.map((cap) => {
+      expect(torch.backend.setCpuCapability(cap)).toBe(cap);
+      return [x.exp().tolist(), x.add(x.t()).tolist(), x.lt(0.5).tolist(), x.long().tolist()];
+    });
+    torch.backend.setCpuCapability(detected as 'avx512');
+    for (const r of results) expect(r).toEqual(results[0]);
+  });
+});
