@@ -23,7 +23,9 @@ export interface ToOptions {
 
 export class Tensor {
   _storage: Storage;
-  _shape: Size;
+  /** Plain array internally (cheap); `shape` wraps it in a Size on first use. */
+  _shape: readonly number[];
+  _sizeCache: Size | null = null; // reset by whoever reassigns _shape (checkOut)
   _strides: readonly number[];
   _offset: number;
   readonly dtype: DType;
@@ -39,7 +41,7 @@ export class Tensor {
 
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this._storage = storage;
-    this._shape = shape instanceof Size ? shape : makeSize(shape);
+    this._shape = shape;
     this._strides = strides;
     this._offset = offset;
     this.dtype = dtype;
@@ -63,12 +65,12 @@ export class Tensor {
 
   // ---- metadata -------------------------------------------------------------------
   get shape(): Size {
-    return this._shape;
+    return (this._sizeCache ??= makeSize(this._shape));
   }
   size(): Size;
   size(dim: number): number;
   size(dim?: number): Size | number {
-    if (dim === undefined) return this._shape;
+    if (dim === undefined) return this.shape;
     return this._shape[this.wrapDim(dim)];
   }
   dim(): number {

@@ -109,6 +109,7 @@ export function checkOut(out: Tensor, shape: readonly number[], dtype: DType, op
     const fresh = Tensor.empty(shape, out.dtype);
     out._storage = fresh._storage;
     out._shape = fresh._shape;
+    out._sizeCache = null;
     out._strides = fresh._strides;
     out._offset = 0;
   }

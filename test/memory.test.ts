@@ -1,0 +1,72 @@
+/** Storage: zero-copy interop with JavaScript memory, dispose(), and GC-driven release. */
+import * as torch from '../lib';
+
+describe('JavaScript memory interop', () => {
+  test('torch.from wraps a typed array without copying, both ways', () => {
+    const mem = new Float32Array([1, 2, 3, 4, 5, 6]);
+    const t = torch.from(mem, [2, 3]);
+    expect(t.dtype).toBe(torch.float32);
+    t.mul_(10);
+    expect(Array.from(mem)).toEqual([10, 20, 30, 40, 50, 60]);
+    mem[0] = -1;
+    expect(t.index(0, 0).item()).toBe(-1);
+    expect(() => torch.from(mem, [4, 2])).toThrow("shape '[4, 2]' is invalid for input of size 6");
+  });
+
+  test('torch.from keeps the typed array dtype, offset included', () => {
+    const backing = new Int32Array([9, 8, 7, 6]);
+    const t = torch.from(backing.subarray(1), [3]);
+    expect(t.dtype).toBe(torch.int32);
+    expect(t.tolist()).toEqual([8, 7, 6]);
+    expect(torch.from(new BigInt64Array([5n])).dtype).toBe(torch.int64);
+  });
+
+  test('data() is a view of the tensor memory (no copy) and requires contiguity', () => {
+    const t = torch.zeros(2, 2);
+    const d = t.data() as Float32Array;
+    d[3] = 7;
+    expect(t.tolist()).toEqual([[0, 0], [0, 7]]);
+    const row = t.select(0, 1);
+    expect(Array.from(row.data())).toEqual([0, 7]);
+    expect(() => t.t().data()).toThrow(torch.TensorError);
+  });
+
+  test('dispose() releases memory at once; later use of the tensor or its views throws', () => {
+    const t = torch.ones(1024);
+    const v = t.view(32, 32);
+    t.dispose();
+    expect(() => t.add(1)).toThrow('Tensor was disposed');
+    expect(() => v.tolist()).toThrow(torch.TensorError);
+    expect(() => v.fill_(0)).toThrow(torch.TensorError);
+  });
+
+  test('a long loop without dispose() keeps memory bounded (the GC frees storage)', () => {
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 300; i++) torch.empty(1 << 20).fill_(i); // 4 MiB each, 1.2 GiB in total
+    const grown = process.memoryUsage().rss - before;
+    expect(grown).toBeLessThan(400 * 2 ** 20);
+  });
+
+  test('version counter is shared by views and bumped by in-place ops', () => {
+    const t = torch.zeros(4);
+    const v = t.narrow(0, 1, 2);
+    expect(v._version).toBe(t._version);
+    v.add_(1);
+    expect(t._version).toBe(v._version);
+    expect(t.tolist()).toEqual([0, 1, 1, 0]);
+    expect(t.detach()._version).toBe(t._version);
+  });
+});
+
+describe('settings', () => {
+  test('setNumThreads / getNumThreads; results do not depend on the thread count', () => {
+    const x = torch.rand(1 << 20);
+    torch.setNumThreads(1);
+    expect(torch.getNumThreads()).toBe(1);
+    const one = x.mul(3).add(1).data().slice();
+    torch.setNumThreads(2);
+    expect(torch.getNumThreads()).toBe(2);
+    expect(x.mul(3).add(1).data()).toEqual(one);
+    expect(() => torch.setNumThreads(0)).toThrow(torch.TensorError);
+  });
+});
