@@ -39,6 +39,8 @@ export {
   tT as t, permute, movedim, movedim as moveaxis, narrow, select, diagonal, asStrided,
 } from './ops/shape';
 export { registry } from './ops/registry';
+export { nonzero, argwhere } from './indexing';
+export { setPrintoptions, getPrintoptions } from './print';
 
 export const device = (spec: string): Device => (spec === 'cpu' ? cpu : (() => { throw new TensorError(CUDA_UNAVAILABLE); })());
 

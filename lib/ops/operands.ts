@@ -49,30 +49,31 @@ export function tensorAsOperand(t: Tensor): Operand {
 }
 
 /**
- * Dense strides for an output of `shape` that follow the inputs' dimension order,
- * decided as TensorIterator's reorder_dimensions: the first input whose strides differ
- * (ignoring broadcast zeros) orders two dimensions; ties keep row-major order.
+ * Dense strides for an output of `shape` that follow the inputs' dimension order, as
+ * TensorIterator's reorder_dimensions: an insertion sort from the innermost dim where the
+ * first operand with unequal non-zero strides decides (equal strides: the larger size
+ * goes outside), and an undecided pair lets the dim keep moving outwards.
  */
 export function outputStrides(shape: readonly number[], inputStrides: readonly (readonly number[])[]): number[] {
   const n = shape.length;
-  const perm: number[] = [];
-  for (let d = n - 1; d >= 0; d--) perm.push(d); // innermost first
-  const shouldSwap = (dim0: number, dim1: number): boolean => {
+  const perm = Array.from({ length: n }, (_, i) => n - 1 - i); // perm[0]: innermost dim
+  const compare = (dim0: number, dim1: number): number => {
     for (const strides of inputStrides) {
       const s0 = strides[dim0], s1 = strides[dim1];
       if (s0 === 0 || s1 === 0) continue;
-      if (s0 < s1) return false;
-      if (s0 > s1) return true;
-      if (shape[dim0] > shape[dim1]) return true;
+      if (s0 !== s1) return s0 < s1 ? -1 : 1;
+      if (shape[dim0] > shape[dim1]) return 1;
     }
-    return false;
+    return 0;
   };
   for (let i = 1; i < n; i++) {
-    for (let j = i; j > 0; j--) {
-      if (!shouldSwap(perm[j - 1], perm[j])) break;
-      const t = perm[j];
-      perm[j] = perm[j - 1];
-      perm[j - 1] = t;
+    let dim1 = i;
+    for (let dim0 = i - 1; dim0 >= 0; dim0--) {
+      const c = compare(perm[dim0], perm[dim1]);
+      if (c > 0) {
+        [perm[dim0], perm[dim1]] = [perm[dim1], perm[dim0]];
+        dim1 = dim0;
+      } else if (c < 0) break;
     }
   }
   const strides = new Array<number>(n);

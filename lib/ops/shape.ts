@@ -167,7 +167,7 @@ export function expand(t: Tensor, ...sizeArgs: (number | readonly number[])[]): 
   const sizes = dimsArg(sizeArgs);
   const lead = sizes.length - t.dim();
   if (lead < 0)
-    throw new TensorError(`expand(torch.FloatTensor{[${t._shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${t.dim()})`);
+    throw new TensorError(`expand(${t.type() as string}{[${t._shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${t.dim()})`);
   const shape = sizes.map((s, i) => {
     if (s === -1) {
       if (i < lead) throw new TensorError(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
