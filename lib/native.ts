@@ -43,8 +43,11 @@ function load(): NativeAddon {
   const root = path.join(__dirname, '..');
   let addon: NativeAddon;
   try {
+    // TENSORGRAD_ADDON_PATH loads another build of the addon (the sanitizer build, a
+    // cmake-js build directory); otherwise node-gyp-build picks prebuilds/ or build/.
+    const override = process.env.TENSORGRAD_ADDON_PATH;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    addon = require('node-gyp-build')(root) as NativeAddon;
+    addon = (override ? require(path.resolve(override)) : require('node-gyp-build')(root)) as NativeAddon;
   } catch (e) {
     throw new Error(
       `tensorgrad: the native addon could not be loaded (${(e as Error).message}). ` +
