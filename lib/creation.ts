@@ -6,7 +6,7 @@ import { DType, bool, defaultFloat, dtypeOfArray, float32, float64, int64, parse
 import { parseDevice } from './device';
 import { TensorError } from './errors';
 import { MemoryFormat, contiguousFormat, preserveFormat } from './memory-format';
-import { defaultGenerator } from './random';
+import { defaultGenerator, Generator } from './random';
 import { Storage } from './storage';
 import { Tensor, Scalar, emptyLikeLayout } from './tensor';
 import { contiguousStrides } from './size';
@@ -233,7 +233,7 @@ export function eye(n: number, m?: number | CreationOptions, opts: CreationOptio
 }
 
 // ---- random ----------------------------------------------------------------------------
-function fillUniform(t: Tensor, from = 0, to = 1): Tensor {
+export function fillUniform(t: Tensor, from = 0, to = 1): Tensor {
   const dense = t.isContiguous() ? t : t.contiguous();
   const data = dense.data() as Float32Array | Float64Array;
   const gen = defaultGenerator;
@@ -244,7 +244,7 @@ function fillUniform(t: Tensor, from = 0, to = 1): Tensor {
   return t;
 }
 
-function fillNormal(t: Tensor, mean = 0, std = 1): Tensor {
+export function fillNormal(t: Tensor, mean = 0, std = 1): Tensor {
   if (!t.dtype.isFloatingPoint) throw new TensorError(`"normal_kernel_cpu" not implemented for '${t.dtype.name}'`);
   const gen = defaultGenerator;
   const size = t.numel();
@@ -316,12 +316,13 @@ export function randint(...args: (number | readonly number[] | CreationOptions |
 }
 
 /** randperm(n): Fisher-Yates driven by the generator exactly as PyTorch's CPU kernel. */
-export function randperm(n: number, opts: CreationOptions = {}): Tensor {
+export function randperm(n: number, opts: CreationOptions & { generator?: Generator } = {}): Tensor {
+  const gen = opts.generator ?? defaultGenerator;
   if (!Number.isInteger(n) || n < 0) throw new TensorError(`n must be non-negative, got${n}`);
   const perm = new Array<number>(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = 0; i < n - 1; i++) {
-    const z = defaultGenerator.random() % (n - i);
+    const z = gen.random() % (n - i);
     const t = perm[i];
     perm[i] = perm[z + i];
     perm[z + i] = t;

@@ -38,7 +38,17 @@ export {
   reshape, flatten, unflatten, squeeze, unsqueeze, transpose, transpose as swapaxes, transpose as swapdims,
   tT as t, permute, movedim, movedim as moveaxis, narrow, select, diagonal, asStrided,
 } from './ops/shape';
+export { sum, mean, prod, std, variance as var, norm, logsumexp, amax, amin, all, any, cumsum, cumprod, countNonzero, max, min, argmax, argmin, median, mode, softmax, logSoftmax, type ValuesIndices } from './ops/reduce';
+export { matmul, mm, bmm, mv, dot, outer, outer as ger, addmm, baddbmm } from './ops/linalg';
 export { registry } from './ops/registry';
+export * as autograd from './autograd';
+export * as nn from './nn';
+export * as optim from './optim';
+export * as utils from './utils';
+export { rnn } from './nn/utils';
+import { rnn as rnnUtils } from './nn/utils';
+export const padSequence = rnnUtils.padSequence;
+export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled } from './autograd/grad-mode';
 export { nonzero, argwhere } from './indexing';
 export { setPrintoptions, getPrintoptions } from './print';
 

@@ -17,11 +17,13 @@ import { TensorError } from './errors';
 import { native, writeLoop } from './native';
 import { Operand, outputStrides, scalarOperand, tensorAsOperand, tensorOperand } from './ops/operands';
 import { defineOp } from './ops/registry';
-import { computeViewStrides, expand, permute, select, unsqueeze } from './ops/shape';
+import { computeViewStrides, expand, makeView, permute, scatterInto, select, unsqueeze } from './ops/shape';
+import { needsGrad, record } from './autograd/node';
+import { noGrad } from './autograd/grad-mode';
 import { broadcastShapesOf } from './promotion';
 import { contiguousStrides, numelOf } from './size';
-import { Tensor, Scalar, isDenseNonOverlapping, scalarToNumber } from './tensor';
-import { tensor as tensorFromList, full } from './creation';
+import { Tensor, Scalar, isDenseNonOverlapping, scalarToNumber, checkInplace } from './tensor';
+import { tensor as tensorFromList, full, zeros } from './creation';
 
 /** A JS array index: read as one index tensor, as Python reads a list (int64 unless all bools). */
 export type IndexList = readonly (number | boolean | IndexList)[];
@@ -127,11 +129,6 @@ function arrayRank(list: IndexList): number {
 
 // ---- basic indexing: views -----------------------------------------------------------
 
-function makeView(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-  const v = t._view(shape, strides, offset);
-  v._base = t._base ?? t;
-  return v;
-}
 
 /** applySelect: bounds are checked against the index's position in the list (real_dim). */
 function selectIndex(t: Tensor, dim: number, index: number, realDim: number): Tensor {
@@ -160,7 +157,8 @@ function sliceIndex(t: Tensor, dim: number, s: { start: number | null; stop: num
   const shape = [...t._shape], strides = [...t._strides];
   shape[dim] = Math.ceil((stop - start) / s.step);
   strides[dim] *= s.step;
-  return makeView(t, shape, strides, t._offset + start * t._strides[dim]);
+  const backward = scatterInto(t._shape, t.dtype, (z) => sliceIndex(z, dim, s));
+  return makeView(t, shape, strides, t._offset + start * t._strides[dim], 'SliceBackward0', backward);
 }
 
 /** Python's True/False index: an int64 index [0] or [] on a new size-1 dim (boolToIndexingTensor). */
@@ -207,7 +205,7 @@ function applySlicing(self: Tensor, args: readonly IndexArg[]): Sliced {
     }
   });
   // t[...] and t[()] still return a new tensor object (at::alias).
-  if (view === self) view = makeView(self, self._shape, self._strides, self._offset);
+  if (view === self) view = makeView(self, self._shape, self._strides, self._offset, 'AliasBackward0', (g) => g);
   return { view, indices };
 }
 
@@ -359,7 +357,16 @@ function gather(self: Tensor, raw: readonly (Tensor | null)[]): Tensor {
 
 export function index(self: Tensor, ...args: IndexArg[]): Tensor {
   const { view, indices } = applySlicing(self, args);
-  return indices.length === 0 ? view : gather(view, indices);
+  if (indices.length === 0) return view;
+  const out = gather(view, indices);
+  if (needsGrad([view])) {
+    // IndexBackward0: the gradient is scattered back, adding where indices repeat.
+    const shape = view._shape, dtype = view.dtype;
+    record('IndexBackward0', [view], [out], () => ([g]) => [
+      g ? noGrad(() => { const z = zeros([...shape], { dtype }); scatter(z, indices, g, true); return z; }) : null,
+    ]);
+  }
+  return out;
 }
 
 // ---- t.indexPut_(...) ----------------------------------------------------------------
@@ -454,6 +461,9 @@ function scatter(dst: Tensor, raw: readonly (Tensor | null)[], value: Tensor | S
 }
 
 export function indexPut_(self: Tensor, args: readonly IndexArg[], value: Tensor | Scalar, accumulate = false): Tensor {
+  checkInplace(self);
+  if (needsGrad([self, value]))
+    throw new TensorError('indexPut_ on tensors that require grad is not supported yet: build the result out of place (torch.where, cat)');
   // Python's setitem shortcuts: t[False] = v does nothing, t[True] = v writes t.unsqueeze(0).
   if (args.length === 1 && args[0] === false) return self;
   const { view, indices } = args.length === 1 && args[0] === true ? { view: unsqueeze(self, 0), indices: [] } : applySlicing(self, args);

@@ -37,6 +37,11 @@ export interface NativeAddon {
   indexGather(out: Bytes, src: Bytes, count: number, dtypeCode: number, ...indices: Bytes[]): void;
   indexPut(dst: Bytes, values: Bytes, accumulate: boolean, count: number, dtypeCode: number, ...indices: Bytes[]): void;
   nonzero(input: Bytes, out?: Bytes): number | undefined;
+  /** out = alpha * a @ b + beta * out; meta layout in native/src/bindings/linalg_binding.cc. */
+  matmul(out: Bytes, a: Bytes, b: Bytes, alpha: number, beta: number): void;
+  reduce(op: number, out: Bytes, input: Bytes, p: number): void;
+  argReduce(op: number, values: Bytes, indices: Bytes, input: Bytes): void;
+  dimOp(op: number, out: Bytes, input: Bytes, dim: number): void;
 }
 
 function load(): NativeAddon {
@@ -74,6 +79,14 @@ export const UnaryOp = {
   trunc: 19, reciprocal: 20, square: 21, logicalNot: 22, bitwiseNot: 23, isnan: 24, isinf: 25,
   isfinite: 26, gelu: 27, silu: 28, softplus: 29, clamp: 30, leakyRelu: 31,
 } as const;
+
+/** Op codes of ReduceOp / ArgReduceOp / DimOp in native/src/kernels/reduce_kinds.h. */
+export const ReduceOp = {
+  sum: 0, mean: 1, prod: 2, amax: 3, amin: 4, all: 5, any: 6, countNonzero: 7, norm: 8, var: 9, std: 10,
+  logsumexp: 11,
+} as const;
+export const ArgReduceOp = { max: 0, min: 1 } as const;
+export const DimOp = { softmax: 0, logSoftmax: 1, cumsum: 2, cumprod: 3 } as const;
 
 /** What the loop writer needs of an operand: a tensor or a broadcast view of one. */
 export interface LoopOperand {

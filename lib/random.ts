@@ -66,9 +66,13 @@ export class Generator {
     return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
-  /** uniform_real_distribution<float>: 24 random bits. */
+  /**
+   * uniform_real_distribution<float>: 24 random bits; the bounds are floats (so `to - from`
+   * rounds to float) and the scaling runs in double, as ATen's CPU uniform kernel.
+   */
   uniformFloat(from = 0, to = 1): number {
-    return ((this.random() & 0xffffff) / 16777216) * (to - from) + from;
+    const lo = Math.fround(from);
+    return ((this.random() & 0xffffff) / 16777216) * Math.fround(Math.fround(to) - lo) + lo;
   }
 
   /** uniform_real_distribution<double>: 53 random bits of a 64-bit draw. */

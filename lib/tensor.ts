@@ -9,6 +9,9 @@ import { TensorError, check } from './errors';
 import { Size, makeSize, contiguousStrides, numelOf } from './size';
 import { Storage } from './storage';
 import { native, writeLoop } from './native';
+import { modeState } from './autograd/grad-mode';
+import { Node, record, needsGrad } from './autograd/node';
+import type { TensorHook } from './autograd/node';
 import { MemoryFormat, stridesForFormat, isContiguousAs, suggestFormat, contiguousFormat, preserveFormat, parseMemoryFormat } from './memory-format';
 
 export type Scalar = number | boolean | bigint;
@@ -31,9 +34,13 @@ export class Tensor {
   readonly dtype: DType;
   readonly device: Device = cpu;
   /** Set by autograd (lib/autograd): the node that made this tensor, or null for a leaf. */
-  gradFn: unknown = null;
+  gradFn: Node | null = null;
   grad: Tensor | null = null;
   _requiresGrad = false;
+  /** Which output of gradFn this tensor is. */
+  _outputNr = 0;
+  /** Made in inference mode: may not be saved for backward or changed in place outside it. */
+  _inference = modeState.inference;
   /** Python scalars promoted to 0-d tensors take part in type promotion as numbers. */
   _wrappedNumber = false;
   /** For a view: the tensor whose storage it views (autograd rebases in-place ops through it). */
@@ -191,13 +198,15 @@ export class Tensor {
   /** Copies `src` (broadcast to this shape, any dtype) into this tensor. */
   copy_(src: Tensor | Scalar): this {
     if (!(src instanceof Tensor)) return this.fill_(src);
-    assertWritable(this, 'copy_');
-    const srcStrides = broadcastStridesTo(src, this._shape, 'copy_');
-    this._storage.assertAlive();
-    src._storage.assertAlive();
-    writeLoop(this._shape, [{ dtype: this.dtype, offset: this._offset, strides: this._strides }, { dtype: src.dtype, offset: src._offset, strides: srcStrides }]);
-    native.copy(this._storage.bytes, src._storage.bytes);
-    this._storage.version++;
+    checkInplace(this);
+    rawCopy(this, src);
+    if (needsGrad([this, src])) {
+      const srcShape = src._shape;
+      const dtype = src.dtype;
+      // The old value is overwritten: no gradient flows to it; src gets the gradient summed
+      // back over the dims copy_ broadcast it along.
+      record('CopyBackwards', [this, src], [this], () => ([g]) => [null, g ? sumTo(g, srcShape).to(dtype) : null]);
+    }
     return this;
   }
 
@@ -206,7 +215,7 @@ export class Tensor {
       check(value.dim() === 0, `fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
       return this.copy_(value);
     }
-    assertWritable(this, 'fill_');
+    checkInplace(this);
     this._storage.assertAlive();
     writeLoop(this._shape, [{ dtype: this.dtype, offset: this._offset, strides: this._strides }]);
     native.fill(this._storage.bytes, scalarToNumber(value));
@@ -222,7 +231,9 @@ export class Tensor {
   clone(opts?: { memoryFormat?: MemoryFormat }): Tensor {
     const format = opts?.memoryFormat ?? preserveFormat;
     const out = emptyLikeLayout(this, this.dtype, format);
-    return out.copy_(this);
+    rawCopy(out, this);
+    if (needsGrad([this])) record('CloneBackward0', [this], [out], () => ([g]) => [g]);
+    return out;
   }
 
   contiguous(opts?: { memoryFormat?: MemoryFormat }): Tensor {
@@ -246,7 +257,12 @@ export class Tensor {
     const formatOk = format === preserveFormat || this.isContiguous({ memoryFormat: format });
     if (dtype === this.dtype && formatOk && !o.copy) return this;
     const out = emptyLikeLayout(this, dtype, format);
-    return out.copy_(this);
+    rawCopy(out, this);
+    if (needsGrad([this]) && dtype.isFloatingPoint) {
+      const from = this.dtype;
+      record('ToCopyBackward0', [this], [out], () => ([g]) => [g ? g.to(from) : null]);
+    }
+    return out;
   }
   float(): Tensor { return this.to(float32); }
   double(): Tensor { return this.to(float64); }
@@ -270,10 +286,64 @@ export class Tensor {
     return this;
   }
 
+  // ---- autograd ---------------------------------------------------------------------
+  backward(gradient?: Tensor | null | BackwardOpts, opts?: BackwardOpts): void {
+    if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor)) {
+      opts = gradient;
+      gradient = undefined;
+    }
+    backwardImpl(this, gradient ?? null, opts ?? {});
+  }
+  /** Keeps .grad on a non-leaf after backward, as PyTorch's retain_grad. */
+  retainGrad(): void {
+    if (!this._requiresGrad) throw new TensorError("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.gradFn === null || this._retainsGrad) return;
+    this._retainsGrad = true;
+    this.gradFn.addPreHook(this._outputNr, (g) => {
+      this.grad = this.grad ? this.grad.add(g) : g.detach().clone();
+    });
+  }
+  get retainsGrad(): boolean {
+    return this._retainsGrad === true;
+  }
+  /** Calls fn with the gradient of this tensor during backward; a returned tensor replaces it. */
+  registerHook(fn: TensorHook): { remove(): void } {
+    if (!this._requiresGrad) throw new TensorError("cannot register a hook on a tensor that doesn't require gradient");
+    let active = true;
+    const wrapped: TensorHook = (g) => (active ? fn(g) : undefined);
+    if (this.gradFn) this.gradFn.addPreHook(this._outputNr, wrapped);
+    else {
+      const e = edgeOfLeaf(this);
+      e.addPreHook(0, wrapped);
+    }
+    return { remove: () => { active = false; } };
+  }
+  isInference(): boolean {
+    return this._inference;
+  }
+
   /** A view with new metadata on the same storage. */
   _view(shape: readonly number[], strides: readonly number[], offset = this._offset): Tensor {
     return new Tensor(this._storage, shape, strides, offset, this.dtype);
   }
+}
+
+export interface BackwardOpts {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  inputs?: Tensor | Tensor[];
+}
+
+/** Installed by lib/autograd/engine.ts (which imports this file). */
+let backwardImpl: (t: Tensor, gradient: Tensor | null, opts: BackwardOpts) => void = () => {
+  throw new TensorError('autograd engine not loaded');
+};
+let edgeOfLeaf: (t: Tensor) => Node = () => {
+  throw new TensorError('autograd engine not loaded');
+};
+export function installAutograd(backward: typeof backwardImpl, leafNode: typeof edgeOfLeaf): void {
+  backwardImpl = backward;
+  edgeOfLeaf = leafNode;
 }
 
 const typeNames: Record<string, string> = {
@@ -294,8 +364,36 @@ export function elementToJs(data: TypedArray, i: number, dtype: DType): number |
   return typeof v === 'bigint' ? Number(v) : v;
 }
 
-function assertWritable(t: Tensor, op: string): void {
+/** Copies src (broadcast, cast) into dst with no autograd bookkeeping. */
+export function rawCopy(dst: Tensor, src: Tensor): void {
+  dst._storage.assertAlive();
+  src._storage.assertAlive();
+  const srcStrides = broadcastStridesTo(src, dst._shape, 'copy_');
+  writeLoop(dst._shape, [{ dtype: dst.dtype, offset: dst._offset, strides: dst._strides }, { dtype: src.dtype, offset: src._offset, strides: srcStrides }]);
+  native.copy(dst._storage.bytes, src._storage.bytes);
+  dst._storage.version++;
+}
+
+/** PyTorch's refusals for in-place writes: leaves that require grad, inference tensors. */
+export function checkInplace(t: Tensor): void {
   t._storage.assertAlive();
+  if (modeState.gradEnabled) {
+    if (t._requiresGrad && t.gradFn === null && t._base === null)
+      throw new TensorError('a leaf Variable that requires grad is being used in an in-place operation.');
+    const base = t._base;
+    if (base !== null && base._requiresGrad && base.gradFn === null)
+      throw new TensorError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  if (t._inference && !modeState.inference)
+    throw new TensorError(
+      'Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.',
+    );
+}
+
+/** Set by lib/autograd/grad-utils (it needs reductions, which load after this file). */
+let sumTo: (g: Tensor, shape: readonly number[]) => Tensor = (g) => g;
+export function setSumTo(fn: typeof sumTo): void {
+  sumTo = fn;
 }
 
 /** Strides of `t` broadcast to `shape` (0 where t has size 1 or no dim), with PyTorch's error. */
@@ -306,7 +404,8 @@ export function broadcastStridesTo(t: Tensor, shape: readonly number[], op = 'ex
     throw new TensorError(
       `${op}: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${t._shape.length})`,
     );
-  for (let d = 0; d < t._shape.length; d++) {
+  // From the last dim, as ATen's infer_expand_geometry: the innermost mismatch is reported.
+  for (let d = t._shape.length - 1; d >= 0; d--) {
     const size = t._shape[d];
     const target = shape[lead + d];
     if (size === target) out[lead + d] = size === 1 ? 0 : t._strides[d];

@@ -6,7 +6,10 @@
 import { DType, bool, defaultFloat, int64 } from '../dtype';
 import { TensorError } from '../errors';
 import { BinaryOp, UnaryOp, native, writeLoop } from '../native';
-import { Tensor, Scalar } from '../tensor';
+import { Tensor, Scalar, rawCopy, checkInplace } from '../tensor';
+import { needsGrad, record, Node } from '../autograd/node';
+import { noGrad } from '../autograd/grad-mode';
+import { sumToSize } from '../autograd/grad-utils';
 import { broadcastShapes, canCast, resultType, TensorLike } from '../promotion';
 import { defineOp } from './registry';
 import { Operand, operandOf, newOutput, checkOut, tensorAsOperand, assertNoInternalOverlap } from './operands';
@@ -71,7 +74,13 @@ interface BinarySpec {
   validate?: (a: TensorLike, b: TensorLike, computeDtype: DType) => void;
   /** Compute dtypes PyTorch has no kernel for, and the kernel name its error names. */
   unsupported?: Unsupported;
+  /** Derivative (derivatives.yaml): gradients for a and b, written with other ops. */
+  grad?: BinaryGrad;
+  /** Whether the derivative reads the op's result (saved for backward). */
+  savesResult?: boolean;
 }
+
+type BinaryGrad = (g: Tensor, a: TensorLike, b: TensorLike, result: Tensor, alpha: number) => [TensorLike | null, TensorLike | null];
 
 interface Unsupported {
   dtypes: 'bool' | 'nonfloat';
@@ -114,6 +123,16 @@ function runBinary(
 ): Tensor {
   if (!(a instanceof Tensor) && !(b instanceof Tensor))
     throw new TypeError(`${spec.name}(): expected at least one tensor argument`);
+  if (inplace) checkInplace(a as Tensor);
+  if (!spec.grad && spec.rule !== 'bool' && spec.rule !== 'integral' && needsGrad([a, b]))
+    throw new TensorError(`the derivative for '${spec.name}' is not implemented.`);
+  if (spec.grad && needsGrad([a, b])) {
+    if (target !== undefined && !inplace) throw new TensorError(`${spec.name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`);
+    if (inplace) return inplaceWithGrad(a as Tensor, (old) => runBinary(spec, old, b, alpha, undefined, false, code));
+    const result = noGrad(() => runBinary(spec, a, b, alpha, undefined, false, code));
+    recordBinary(spec, a, b, alpha, result);
+    return result;
+  }
   const { compute, result } = binaryDTypes(spec, a, b);
   spec.validate?.(a, b, compute);
   checkSupported(spec.unsupported, compute);
@@ -126,6 +145,54 @@ function runBinary(
     writeLoop(shape, [out, opA, opB]);
     native.binary(code, out.bytes, opA.bytes, opB.bytes, alpha);
   });
+}
+
+/** Saves what the derivative reads and links result into the graph. */
+function recordBinary(spec: BinarySpec, a: TensorLike, b: TensorLike, alpha: number, result: Tensor): void {
+  const grad = spec.grad as BinaryGrad;
+  record(spec.backwardName ?? `${spec.name}Backward`, [a, b], [result], (node: Node) => {
+    const sa = a instanceof Tensor ? node.save(a) : null;
+    const sb = b instanceof Tensor ? node.save(b) : null;
+    const sr = spec.savesResult ? node.save(result, true) : null;
+    return ([g]) => {
+      const av = sa ? sa.unpack() : a, bv = sb ? sb.unpack() : b;
+      const [ga, gb] = grad(g as Tensor, av, bv, sr ? sr.unpack() : result, alpha);
+      return [gradFor(ga, a), gradFor(gb, b)];
+    };
+  });
+}
+
+/** A gradient shaped and typed like the input it flows to (broadcast dims summed away). */
+export function gradFor(g: TensorLike | null, input: TensorLike): Tensor | null {
+  if (!(input instanceof Tensor) || !input._requiresGrad || g === null) return null;
+  const t = g instanceof Tensor ? g : full(input, g);
+  const summed = sumToSize(t, input._shape);
+  return summed.dtype === input.dtype ? summed : summed.to(input.dtype);
+}
+
+function full(like: Tensor, value: Scalar): Tensor {
+  return Tensor.empty(like._shape, like.dtype).fill_(value);
+}
+
+/**
+ * An in-place op on a tensor in the graph. The op runs on a copy of the old value that
+ * stands in for it in the graph (same gradFn and output number), so the derivative reads
+ * the value as it was and the new node's edge is the old node, as PyTorch's graph is;
+ * the result is written back and the tensor takes the new node as its gradFn.
+ */
+export function inplaceWithGrad(self: Tensor, compute: (old: Tensor) => Tensor): Tensor {
+  if (self._base !== null && self._base._requiresGrad)
+    throw new TensorError('in-place operations on views of tensors that require grad are not supported yet: clone() the view first');
+  const old = noGrad(() => self.clone());
+  old.gradFn = self.gradFn;
+  old._outputNr = self._outputNr;
+  old._requiresGrad = self._requiresGrad;
+  const result = compute(old);
+  noGrad(() => rawCopy(self, result));
+  self.gradFn = result.gradFn;
+  self._outputNr = result._outputNr;
+  self._requiresGrad = true;
+  return self;
 }
 
 function alphaOf(opts: AlphaOpts | number | undefined): number {
@@ -159,15 +226,15 @@ function refuseNegativeIntPower(a: TensorLike, b: TensorLike, compute: DType): v
     throw new TensorError('Integers to negative integer powers are not allowed.');
 }
 
-export const add = defineBinary({ name: 'add', code: BinaryOp.add, rule: 'promote', alpha: true, backwardName: 'AddBackward0' });
-export const sub = defineBinary({ name: 'sub', code: BinaryOp.sub, rule: 'promote', alpha: true, backwardName: 'SubBackward0', aliases: ['subtract'], validate: refuseBoolSub });
-export const mul = defineBinary({ name: 'mul', code: BinaryOp.mul, rule: 'promote', backwardName: 'MulBackward0', aliases: ['multiply'] });
-export const pow = defineBinary({ name: 'pow', code: BinaryOp.pow, rule: 'promote', backwardName: 'PowBackward0', validate: refuseNegativeIntPower });
-export const remainder = defineBinary({ name: 'remainder', code: BinaryOp.remainder, rule: 'promote', backwardName: 'RemainderBackward0', unsupported: { dtypes: 'bool', kernel: 'remainder_cpu' } });
-export const fmod = defineBinary({ name: 'fmod', code: BinaryOp.fmod, rule: 'promote', backwardName: 'FmodBackward0', unsupported: { dtypes: 'bool', kernel: 'fmod_cpu' } });
-export const maximum = defineBinary({ name: 'maximum', code: BinaryOp.maximum, rule: 'promote', backwardName: 'MaximumBackward0' });
-export const minimum = defineBinary({ name: 'minimum', code: BinaryOp.minimum, rule: 'promote', backwardName: 'MinimumBackward0' });
-export const atan2 = defineBinary({ name: 'atan2', code: BinaryOp.atan2, rule: 'float', backwardName: 'Atan2Backward0' });
+export const add = defineBinary({ name: 'add', code: BinaryOp.add, rule: 'promote', alpha: true, backwardName: 'AddBackward0' , grad: (g, _a, _b, _r, alpha) => [g, alpha === 1 ? g : mul(g, alpha)] });
+export const sub = defineBinary({ name: 'sub', code: BinaryOp.sub, rule: 'promote', alpha: true, backwardName: 'SubBackward0', aliases: ['subtract'], validate: refuseBoolSub , grad: (g, _a, _b, _r, alpha) => [g, mul(g, -alpha)] });
+export const mul = defineBinary({ name: 'mul', code: BinaryOp.mul, rule: 'promote', backwardName: 'MulBackward0', aliases: ['multiply'] , grad: (g, a, b) => [mul(g, b), mul(g, a)] });
+export const pow = defineBinary({ name: 'pow', code: BinaryOp.pow, rule: 'promote', backwardName: 'PowBackward0', validate: refuseNegativeIntPower , grad: powGrad, savesResult: true });
+export const remainder = defineBinary({ name: 'remainder', code: BinaryOp.remainder, rule: 'promote', backwardName: 'RemainderBackward0', unsupported: { dtypes: 'bool', kernel: 'remainder_cpu' } , grad: (g, a, b) => [g, mul(g, neg(toTensor(div(a, b, { roundingMode: 'floor' }))))] });
+export const fmod = defineBinary({ name: 'fmod', code: BinaryOp.fmod, rule: 'promote', backwardName: 'FmodBackward0', unsupported: { dtypes: 'bool', kernel: 'fmod_cpu' } , grad: (g, a, b) => [g, mul(g, neg(toTensor(div(a, b, { roundingMode: 'trunc' }))))] });
+export const maximum = defineBinary({ name: 'maximum', code: BinaryOp.maximum, rule: 'promote', backwardName: 'MaximumBackward0' , grad: (g, a, b) => extremumGrad(g, a, b, gt) });
+export const minimum = defineBinary({ name: 'minimum', code: BinaryOp.minimum, rule: 'promote', backwardName: 'MinimumBackward0' , grad: (g, a, b) => extremumGrad(g, a, b, lt) });
+export const atan2 = defineBinary({ name: 'atan2', code: BinaryOp.atan2, rule: 'float', backwardName: 'Atan2Backward0' , grad: (g, a, b) => { const d = add(mul(a, a), mul(b, b)); return [div(mul(g, b), d), neg(div(mul(g, a), d))]; } });
 export const eq = defineBinary({ name: 'eq', code: BinaryOp.eq, rule: 'bool' });
 export const ne = defineBinary({ name: 'ne', code: BinaryOp.ne, rule: 'bool', aliases: ['notEqual'] });
 export const lt = defineBinary({ name: 'lt', code: BinaryOp.lt, rule: 'bool', aliases: ['less'] });
@@ -185,8 +252,12 @@ export const bitwiseXor = defineBinary({ name: 'bitwiseXor', code: BinaryOp.bitw
 export interface DivOpts extends OutOpts {
   roundingMode?: 'trunc' | 'floor' | null;
 }
-const divSpec: BinarySpec = { name: 'div', code: BinaryOp.div, rule: 'float', backwardName: 'DivBackward0' };
-const divRoundedSpec: BinarySpec = { name: 'div', code: BinaryOp.divTrunc, rule: 'promote', backwardName: 'DivBackward1' };
+const divSpec: BinarySpec = {
+  name: 'div', code: BinaryOp.div, rule: 'float', backwardName: 'DivBackward0',
+  grad: (g, a, b) => [div(g, b), neg(div(mul(g, a), mul(b, b)))],
+};
+// Rounded division is piecewise constant: zero gradients, as PyTorch's DivBackward1.
+const divRoundedSpec: BinarySpec = { name: 'div', code: BinaryOp.divTrunc, rule: 'promote', backwardName: 'DivBackward1', grad: (g) => [mul(g, 0), mul(g, 0)] };
 const divFloorSpec: BinarySpec = { ...divRoundedSpec, unsupported: { dtypes: 'bool', kernel: 'div_floor_cpu' } };
 const divTruncSpec: BinarySpec = { ...divRoundedSpec, unsupported: { dtypes: 'bool', kernel: 'div_trunc_cpu' } };
 function divCode(mode: DivOpts['roundingMode']): { spec: BinarySpec; code: number } {
@@ -214,6 +285,36 @@ defineOp({
   inplace: (self: Tensor, b: TensorLike) => runBinary(divFloorSpec, self, b, 1, self, true, BinaryOp.divFloor),
 });
 
+function toTensor(v: TensorLike): Tensor {
+  return v instanceof Tensor ? v : (tensorFromScalar(v) as Tensor);
+}
+function tensorFromScalar(v: Scalar): Tensor {
+  const t = Tensor.empty([], typeof v === 'number' && !Number.isInteger(v) ? defaultFloat : typeof v === 'boolean' ? bool : int64);
+  return t.fill_(v);
+}
+
+/** pow: d/da = b a^(b-1) (0 where b == 0); d/db = a^b log(a) (0 where a == 0 and b >= 0). */
+function powGrad(g: Tensor, a: TensorLike, b: TensorLike, r: Tensor): [TensorLike | null, TensorLike | null] {
+  let ga: TensorLike | null = null;
+  if (a instanceof Tensor && a._requiresGrad) {
+    if (typeof b === 'number') ga = b === 0 ? mul(g, 0) : mul(g, mul(pow(a, b - 1), b));
+    else ga = where(eq(toTensor(b), 0), 0, mul(g, mul(pow(a, sub(b, 1)), b)));
+  }
+  let gb: TensorLike | null = null;
+  if (b instanceof Tensor && b._requiresGrad) {
+    const logA = a instanceof Tensor ? log(a) : Math.log(a as number);
+    const zeroBase = a instanceof Tensor ? logicalAnd(eq(a, 0), ge(b, 0)) : logicalAnd(eq(b, b), a === 0 ? ge(b, 0) : lt(b, -Infinity));
+    gb = where(zeroBase, 0, mul(g, mul(r, logA)));
+  }
+  return [ga, gb];
+}
+
+/** maximum/minimum: the gradient goes to the winner; ties split it in half (PyTorch 1.13). */
+function extremumGrad(g: Tensor, a: TensorLike, b: TensorLike, wins: (x: TensorLike, y: TensorLike) => Tensor): [Tensor, Tensor] {
+  const half = where(eq(toTensor(a), b), div(g, 2), g);
+  return [mul(half, logicalOr(wins(a, b), eq(toTensor(a), b))), mul(half, logicalOr(wins(b, a), eq(toTensor(a), b)))];
+}
+
 // ---- unary ----------------------------------------------------------------------------
 
 interface UnarySpec {
@@ -226,7 +327,14 @@ interface UnarySpec {
   unsupported?: Unsupported;
   /** Result dtype for bool input when PyTorch promotes it (square(bool) is int64). */
   boolResult?: DType;
+  /** Derivative: gradient for x, from the output gradient, x, the result and the params. */
+  grad?: UnaryGrad;
+  savesResult?: boolean;
+  /** The derivative reads x (default true). */
+  savesInput?: boolean;
 }
+
+type UnaryGrad = (g: Tensor, x: Tensor, result: Tensor, p: UnaryParams) => TensorLike | null;
 
 export interface UnaryParams extends OutOpts {
   p1?: number;
@@ -235,6 +343,22 @@ export interface UnaryParams extends OutOpts {
 
 function runUnary(spec: UnarySpec, a: Tensor, params: UnaryParams | undefined, inplace: boolean): Tensor {
   if (!(a instanceof Tensor)) throw new TypeError(`${spec.name}(): argument 'input' must be Tensor, not ${typeof a}`);
+  if (inplace) checkInplace(a);
+  if (!spec.grad && spec.rule !== 'bool' && spec.rule !== 'integral' && needsGrad([a]))
+    throw new TensorError(`the derivative for '${spec.name}' is not implemented.`);
+  if (spec.grad && needsGrad([a])) {
+    if (params?.out) throw new TensorError(`${spec.name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`);
+    if (inplace) return inplaceWithGrad(a, (old) => runUnary(spec, old, params, false));
+    const result = noGrad(() => runUnary(spec, a, params, false));
+    const grad = spec.grad;
+    const p = params ?? {};
+    record(spec.backwardName ?? `${spec.name}Backward`, [a], [result], (node) => {
+      const sx = spec.savesInput === false ? null : node.save(a);
+      const sr = spec.savesResult ? node.save(result, true) : null;
+      return ([g]) => [gradFor(grad(g as Tensor, sx ? sx.unpack() : a, sr ? sr.unpack() : result, p), a)];
+    });
+    return result;
+  }
   if (spec.refuseBool && a.dtype === bool) throw new TensorError(spec.refuseBool);
   let compute = a.dtype;
   if (spec.rule === 'float' && !compute.isFloatingPoint) compute = defaultFloat;
@@ -261,37 +385,37 @@ function defineUnary(spec: UnarySpec) {
 }
 
 export const neg = defineUnary({
-  name: 'neg', code: UnaryOp.neg, rule: 'promote', backwardName: 'NegBackward0', aliases: ['negative'],
+  name: 'neg', code: UnaryOp.neg, rule: 'promote', backwardName: 'NegBackward0', aliases: ['negative'], grad: (g) => neg(g), savesInput: false,
   refuseBool: 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
 });
-export const abs = defineUnary({ name: 'abs', code: UnaryOp.abs, rule: 'promote', backwardName: 'AbsBackward0', aliases: ['absolute'], refuseBool: '"abs_cpu" not implemented for \'Bool\'' });
-export const sign = defineUnary({ name: 'sign', code: UnaryOp.sign, rule: 'promote', backwardName: 'SignBackward0' });
-export const sqrt = defineUnary({ name: 'sqrt', code: UnaryOp.sqrt, rule: 'float', backwardName: 'SqrtBackward0' });
-export const rsqrt = defineUnary({ name: 'rsqrt', code: UnaryOp.rsqrt, rule: 'float', backwardName: 'RsqrtBackward0' });
-export const exp = defineUnary({ name: 'exp', code: UnaryOp.exp, rule: 'float', backwardName: 'ExpBackward0' });
-export const expm1 = defineUnary({ name: 'expm1', code: UnaryOp.expm1, rule: 'float', backwardName: 'Expm1Backward0' });
-export const log = defineUnary({ name: 'log', code: UnaryOp.log, rule: 'float', backwardName: 'LogBackward0' });
-export const log1p = defineUnary({ name: 'log1p', code: UnaryOp.log1p, rule: 'float', backwardName: 'Log1pBackward0' });
-export const log2 = defineUnary({ name: 'log2', code: UnaryOp.log2, rule: 'float', backwardName: 'Log2Backward0' });
-export const sin = defineUnary({ name: 'sin', code: UnaryOp.sin, rule: 'float', backwardName: 'SinBackward0' });
-export const cos = defineUnary({ name: 'cos', code: UnaryOp.cos, rule: 'float', backwardName: 'CosBackward0' });
-export const tan = defineUnary({ name: 'tan', code: UnaryOp.tan, rule: 'float', backwardName: 'TanBackward0' });
-export const tanh = defineUnary({ name: 'tanh', code: UnaryOp.tanh, rule: 'float', backwardName: 'TanhBackward0' });
-export const sigmoid = defineUnary({ name: 'sigmoid', code: UnaryOp.sigmoid, rule: 'float', backwardName: 'SigmoidBackward0' });
-export const relu = defineUnary({ name: 'relu', code: UnaryOp.relu, rule: 'promote', backwardName: 'ReluBackward0', refuseBool: 'Boolean inputs not supported for relu' });
-export const floor = defineUnary({ name: 'floor', code: UnaryOp.floor, rule: 'promote', backwardName: 'FloorBackward0', unsupported: { dtypes: 'bool', kernel: 'floor_vml_cpu' } });
-export const ceil = defineUnary({ name: 'ceil', code: UnaryOp.ceil, rule: 'promote', backwardName: 'CeilBackward0', unsupported: { dtypes: 'bool', kernel: 'ceil_vml_cpu' } });
-export const trunc = defineUnary({ name: 'trunc', code: UnaryOp.trunc, rule: 'promote', backwardName: 'TruncBackward0', aliases: ['fix'], unsupported: { dtypes: 'bool', kernel: 'trunc_vml_cpu' } });
-export const reciprocal = defineUnary({ name: 'reciprocal', code: UnaryOp.reciprocal, rule: 'float', backwardName: 'ReciprocalBackward0' });
-export const square = defineUnary({ name: 'square', code: UnaryOp.square, rule: 'promote', backwardName: 'PowBackward0', boolResult: int64 });
+export const abs = defineUnary({ name: 'abs', code: UnaryOp.abs, rule: 'promote', backwardName: 'AbsBackward0', aliases: ['absolute'], refuseBool: '"abs_cpu" not implemented for \'Bool\'' , grad: (g, x) => mul(g, sign(x)) });
+export const sign = defineUnary({ name: 'sign', code: UnaryOp.sign, rule: 'promote', backwardName: 'SignBackward0' , grad: (g) => mul(g, 0), savesInput: false });
+export const sqrt = defineUnary({ name: 'sqrt', code: UnaryOp.sqrt, rule: 'float', backwardName: 'SqrtBackward0' , grad: (g, _x, r) => div(g, mul(r, 2)), savesResult: true, savesInput: false });
+export const rsqrt = defineUnary({ name: 'rsqrt', code: UnaryOp.rsqrt, rule: 'float', backwardName: 'RsqrtBackward0' , grad: (g, _x, r) => mul(mul(g, pow(r, 3)), -0.5), savesResult: true, savesInput: false });
+export const exp = defineUnary({ name: 'exp', code: UnaryOp.exp, rule: 'float', backwardName: 'ExpBackward0' , grad: (g, _x, r) => mul(g, r), savesResult: true, savesInput: false });
+export const expm1 = defineUnary({ name: 'expm1', code: UnaryOp.expm1, rule: 'float', backwardName: 'Expm1Backward0' , grad: (g, _x, r) => mul(g, add(r, 1)), savesResult: true, savesInput: false });
+export const log = defineUnary({ name: 'log', code: UnaryOp.log, rule: 'float', backwardName: 'LogBackward0' , grad: (g, x) => div(g, x) });
+export const log1p = defineUnary({ name: 'log1p', code: UnaryOp.log1p, rule: 'float', backwardName: 'Log1pBackward0' , grad: (g, x) => div(g, add(x, 1)) });
+export const log2 = defineUnary({ name: 'log2', code: UnaryOp.log2, rule: 'float', backwardName: 'Log2Backward0' , grad: (g, x) => div(g, mul(x, Math.LN2)) });
+export const sin = defineUnary({ name: 'sin', code: UnaryOp.sin, rule: 'float', backwardName: 'SinBackward0' , grad: (g, x) => mul(g, cos(x)) });
+export const cos = defineUnary({ name: 'cos', code: UnaryOp.cos, rule: 'float', backwardName: 'CosBackward0' , grad: (g, x) => neg(mul(g, sin(x))) });
+export const tan = defineUnary({ name: 'tan', code: UnaryOp.tan, rule: 'float', backwardName: 'TanBackward0' , grad: (g, _x, r) => mul(g, add(mul(r, r), 1)), savesResult: true, savesInput: false });
+export const tanh = defineUnary({ name: 'tanh', code: UnaryOp.tanh, rule: 'float', backwardName: 'TanhBackward0' , grad: (g, _x, r) => mul(g, sub(1, mul(r, r))), savesResult: true, savesInput: false });
+export const sigmoid = defineUnary({ name: 'sigmoid', code: UnaryOp.sigmoid, rule: 'float', backwardName: 'SigmoidBackward0' , grad: (g, _x, r) => mul(g, mul(r, sub(1, r))), savesResult: true, savesInput: false });
+export const relu = defineUnary({ name: 'relu', code: UnaryOp.relu, rule: 'promote', backwardName: 'ReluBackward0', refuseBool: 'Boolean inputs not supported for relu' , grad: (g, _x, r) => mul(g, gt(r, 0)), savesResult: true, savesInput: false });
+export const floor = defineUnary({ name: 'floor', code: UnaryOp.floor, rule: 'promote', backwardName: 'FloorBackward0', unsupported: { dtypes: 'bool', kernel: 'floor_vml_cpu' } , grad: (g) => mul(g, 0), savesInput: false });
+export const ceil = defineUnary({ name: 'ceil', code: UnaryOp.ceil, rule: 'promote', backwardName: 'CeilBackward0', unsupported: { dtypes: 'bool', kernel: 'ceil_vml_cpu' } , grad: (g) => mul(g, 0), savesInput: false });
+export const trunc = defineUnary({ name: 'trunc', code: UnaryOp.trunc, rule: 'promote', backwardName: 'TruncBackward0', aliases: ['fix'], unsupported: { dtypes: 'bool', kernel: 'trunc_vml_cpu' } , grad: (g) => mul(g, 0), savesInput: false });
+export const reciprocal = defineUnary({ name: 'reciprocal', code: UnaryOp.reciprocal, rule: 'float', backwardName: 'ReciprocalBackward0' , grad: (g, _x, r) => neg(mul(g, mul(r, r))), savesResult: true, savesInput: false });
+export const square = defineUnary({ name: 'square', code: UnaryOp.square, rule: 'promote', backwardName: 'PowBackward0', boolResult: int64 , grad: (g, x) => mul(mul(g, x), 2) });
 export const logicalNot = defineUnary({ name: 'logicalNot', code: UnaryOp.logicalNot, rule: 'bool' });
 export const bitwiseNot = defineUnary({ name: 'bitwiseNot', code: UnaryOp.bitwiseNot, rule: 'integral' });
 export const isnan = defineUnary({ name: 'isnan', code: UnaryOp.isnan, rule: 'bool' });
 export const isinf = defineUnary({ name: 'isinf', code: UnaryOp.isinf, rule: 'bool' });
 export const isfinite = defineUnary({ name: 'isfinite', code: UnaryOp.isfinite, rule: 'bool' });
-export const silu = defineUnary({ name: 'silu', code: UnaryOp.silu, rule: 'float', backwardName: 'SiluBackward0', unsupported: { dtypes: 'nonfloat', kernel: 'silu_cpu' } });
+export const silu = defineUnary({ name: 'silu', code: UnaryOp.silu, rule: 'float', backwardName: 'SiluBackward0', unsupported: { dtypes: 'nonfloat', kernel: 'silu_cpu' } , grad: (g, x) => { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); } });
 
-const roundSpec: UnarySpec = { name: 'round', code: UnaryOp.round, rule: 'promote', backwardName: 'RoundBackward0', unsupported: { dtypes: 'bool', kernel: 'round_vml_cpu' } };
+const roundSpec: UnarySpec = { name: 'round', code: UnaryOp.round, rule: 'promote', backwardName: 'RoundBackward0', unsupported: { dtypes: 'bool', kernel: 'round_vml_cpu' }, grad: (g) => mul(g, 0), savesInput: false };
 /** round(x) rounds half to even; round(x, { decimals }) scales by 10^decimals first, as PyTorch. */
 export function round(a: Tensor, opts?: OutOpts & { decimals?: number }): Tensor {
   const decimals = opts?.decimals ?? 0;
@@ -312,13 +436,20 @@ export function gelu(a: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tenso
 }
 defineOp({ name: 'gelu', kind: 'pointwise', fn: gelu, method: gelu, backwardName: 'GeluBackward0' });
 
-const softplusSpec: UnarySpec = { name: 'softplus', code: UnaryOp.softplus, rule: 'float', backwardName: 'SoftplusBackward0' };
+const softplusSpec: UnarySpec = {
+  name: 'softplus', code: UnaryOp.softplus, rule: 'float', backwardName: 'SoftplusBackward0',
+  // Linear above the threshold, sigmoid(beta x) below, as PyTorch's softplus_backward.
+  grad: (g, x, _r, p) => { const bx = mul(x, p.p1 ?? 1); return where(gt(bx, p.p2 ?? 20), g, mul(g, sigmoid(bx))); },
+};
 export function softplus(a: Tensor, opts?: { beta?: number; threshold?: number }): Tensor {
   return runUnary(softplusSpec, a, { p1: opts?.beta ?? 1, p2: opts?.threshold ?? 20 }, false);
 }
 defineOp({ name: 'softplus', kind: 'pointwise', fn: softplus, backwardName: 'SoftplusBackward0' });
 
-const leakyReluSpec: UnarySpec = { name: 'leakyRelu', code: UnaryOp.leakyRelu, rule: 'promote', backwardName: 'LeakyReluBackward0' };
+const leakyReluSpec: UnarySpec = {
+  name: 'leakyRelu', code: UnaryOp.leakyRelu, rule: 'promote', backwardName: 'LeakyReluBackward0',
+  grad: (g, x, _r, p) => where(gt(x, 0), g, mul(g, p.p1 ?? 0.01)),
+};
 export function leakyRelu(a: Tensor, negativeSlope = 0.01): Tensor {
   return runUnary(leakyReluSpec, a, { p1: negativeSlope }, false);
 }
@@ -337,7 +468,16 @@ export function integerRange(dtype: DType): [number, number] {
 }
 
 // clamp(min?, max?) — either bound may be null; tensor bounds go through maximum/minimum.
-const clampSpec: UnarySpec = { name: 'clamp', code: UnaryOp.clamp, rule: 'promote', backwardName: 'ClampBackward1' };
+const clampSpec: UnarySpec = {
+  name: 'clamp', code: UnaryOp.clamp, rule: 'promote', backwardName: 'ClampBackward1',
+  // The gradient passes where min <= x <= max, bounds included (PyTorch's clamp_backward).
+  grad: (g, x, _r, p) => {
+    let inside: Tensor | null = null;
+    if (p.p1 !== undefined && !Number.isNaN(p.p1)) inside = ge(x, p.p1);
+    if (p.p2 !== undefined && !Number.isNaN(p.p2)) inside = inside ? logicalAnd(inside, le(x, p.p2)) : le(x, p.p2);
+    return inside ? mul(g, inside) : g;
+  },
+};
 export interface ClampOpts extends OutOpts {
   min?: number | Tensor | null;
   max?: number | Tensor | null;
@@ -383,10 +523,20 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const opC = operandOf(cond, bool, shape, 'where');
   const opA = operandOf(a, dtype, shape, 'where');
   const opB = operandOf(b, dtype, shape, 'where');
-  return runInto('where', shape, dtype, [opA, opB, opC], undefined, false, (out) => {
+  const result = runInto('where', shape, dtype, [opA, opB, opC], undefined, false, (out) => {
     writeLoop(shape, [out, opC, opA, opB]);
     native.where(out.bytes, opC.bytes, opA.bytes, opB.bytes);
   });
+  if (needsGrad([a, b])) {
+    record('WhereBackward0', [cond, a, b], [result], (node) => {
+      const sc = node.save(cond);
+      return ([g]) => {
+        const c = sc.unpack();
+        return [null, gradFor(where(c, g as Tensor, 0), a), gradFor(where(c, 0, g as Tensor), b)];
+      };
+    });
+  }
+  return result;
 }
 defineOp({ name: 'where', kind: 'pointwise', fn: where, method: (self: Tensor, cond: Tensor, other: TensorLike) => where(cond, self, other), backwardName: 'WhereBackward0' });
 

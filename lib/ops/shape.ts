@@ -7,11 +7,34 @@ import { TensorError, check } from '../errors';
 import { numelOf, contiguousStrides } from '../size';
 import { Tensor, broadcastStridesTo } from '../tensor';
 import { defineOp } from './registry';
+import { needsGrad, record } from '../autograd/node';
+import { noGrad } from '../autograd/grad-mode';
+import { sumToSize } from '../autograd/grad-utils';
+import { zeros } from '../creation';
 
-function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset = base._offset): Tensor {
+export type ViewGrad = (g: Tensor) => Tensor;
+
+/**
+ * A view of `base` sharing its storage; when autograd records, `backward` (the view's
+ * derivative, PyTorch's node `name`) maps the view's gradient back to the base's shape.
+ */
+export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset = base._offset, name?: string, backward?: ViewGrad): Tensor {
   const v = base._view(shape, strides, offset);
   v._base = base._base ?? base;
+  if (needsGrad([base])) {
+    if (!name || !backward) throw new TensorError(`the derivative for this view of a tensor that requires grad is not implemented yet`);
+    record(name, [base], [v], () => ([g]) => [g ? backward(g) : null]);
+  }
   return v;
+}
+
+/** Gradient of a slicing view: zeros shaped like the input with the view's region set to g. */
+export function scatterInto(inputShape: readonly number[], dtype: Tensor['dtype'], slice: (z: Tensor) => Tensor): ViewGrad {
+  return (g) => noGrad(() => {
+    const z = zeros([...inputShape], { dtype });
+    slice(z).copy_(g);
+    return z;
+  });
 }
 
 function dimsArg(args: (number | readonly number[])[]): number[] {
@@ -76,14 +99,21 @@ export function view(t: Tensor, ...shapeArgs: (number | readonly number[])[]): T
     throw new TensorError(
       "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
     );
-  return makeView(t, shape, strides);
+  const inputShape = t._shape;
+  return makeView(t, shape, strides, t._offset, 'ViewBackward0', (g) => g.reshape([...inputShape]));
 }
 
 export function reshape(t: Tensor, ...shapeArgs: (number | readonly number[])[]): Tensor {
   const shape = inferSize(dimsArg(shapeArgs), t.numel());
   const strides = computeViewStrides(t._shape, t._strides, shape);
-  if (strides !== null) return makeView(t, shape, strides);
-  return view(t.clone({ memoryFormat: undefined }).contiguous(), shape);
+  const inputShape = t._shape;
+  if (strides !== null) return makeView(t, shape, strides, t._offset, 'ReshapeAliasBackward0', (g) => g.reshape([...inputShape]));
+  // No view exists: copy, then view the copy (PyTorch's clone + _unsafe_view).
+  const copy = t.contiguous();
+  const cs = computeViewStrides(copy._shape, copy._strides, shape) as number[];
+  const out = copy._view(shape, cs, copy._offset);
+  if (needsGrad([copy])) record('UnsafeViewBackward0', [copy], [out], () => ([g]) => [g ? g.reshape([...inputShape]) : null]);
+  return out;
 }
 
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -110,7 +140,8 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
     shape.push(t._shape[d]);
     strides.push(t._strides[d]);
   }
-  return makeView(t, shape, strides);
+  const inputShape = t._shape;
+  return makeView(t, shape, strides, t._offset, dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1', (g) => g.reshape([...inputShape]));
 }
 
 export function unsqueeze(t: Tensor, dim: number): Tensor {
@@ -119,21 +150,22 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   const stride = d >= t.dim() ? 1 : t._shape[d] * t._strides[d];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
-  return makeView(t, shape, strides);
+  return makeView(t, shape, strides, t._offset, 'UnsqueezeBackward0', (g) => squeeze(g, d));
 }
 
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   const a = t.wrapDim(dim0), b = t.wrapDim(dim1);
-  if (t.dim() === 0) return makeView(t, [], []);
+  if (t.dim() === 0) return makeView(t, [], [], t._offset, 'TransposeBackward0', (g) => g);
   const shape = [...t._shape], strides = [...t._strides];
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
-  return makeView(t, shape, strides);
+  return makeView(t, shape, strides, t._offset, 'TransposeBackward0', (g) => transpose(g, a, b));
 }
 
 export function tT(t: Tensor): Tensor {
   if (t.dim() > 2) throw new TensorError(`t() expects a tensor with <= 2 dimensions, but self is ${t.dim()}D`);
-  return t.dim() < 2 ? makeView(t, t._shape, t._strides) : transpose(t, 0, 1);
+  if (t.dim() < 2) return makeView(t, t._shape, t._strides, t._offset, 'TBackward0', (g) => g);
+  return makeView(t, [t._shape[1], t._shape[0]], [t._strides[1], t._strides[0]], t._offset, 'TBackward0', (g) => tT(g));
 }
 
 export function permute(t: Tensor, ...dimArgs: (number | readonly number[])[]): Tensor {
@@ -149,7 +181,9 @@ export function permute(t: Tensor, ...dimArgs: (number | readonly number[])[]): 
     shape.push(t._shape[d]);
     strides.push(t._strides[d]);
   }
-  return makeView(t, shape, strides);
+  const order = [...seen];
+  const inverse = order.map((_, i) => order.indexOf(i));
+  return makeView(t, shape, strides, t._offset, 'PermuteBackward0', (g) => permute(g, inverse));
 }
 
 export function movedim(t: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
@@ -178,7 +212,8 @@ export function expand(t: Tensor, ...sizeArgs: (number | readonly number[])[]): 
   const strides = broadcastStridesTo(t, shape);
   // A dim that keeps its size keeps its stride, even a size-1 one (PyTorch's expand).
   for (let d = 0; d < t.dim(); d++) if (t._shape[d] === shape[lead + d]) strides[lead + d] = t._strides[d];
-  return makeView(t, shape, strides);
+  const inputShape = t._shape;
+  return makeView(t, shape, strides, t._offset, 'ExpandBackward0', (g) => sumToSize(g, inputShape));
 }
 
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
@@ -192,7 +227,7 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   if (s + length > size) throw new TensorError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
   const shape = [...t._shape];
   shape[d] = length;
-  return makeView(t, shape, t._strides, t._offset + s * t._strides[d]);
+  return makeView(t, shape, t._strides, t._offset + s * t._strides[d], 'SliceBackward0', scatterInto(t._shape, t.dtype, (z) => narrow(z, d, s, length)));
 }
 
 export function select(t: Tensor, dim: number, index: number): Tensor {
@@ -205,7 +240,7 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
   const shape = [...t._shape], strides = [...t._strides];
   shape.splice(d, 1);
   strides.splice(d, 1);
-  return makeView(t, shape, strides, t._offset + i * t._strides[d]);
+  return makeView(t, shape, strides, t._offset + i * t._strides[d], 'SelectBackward0', scatterInto(t._shape, t.dtype, (z) => select(z, d, i)));
 }
 
 export function unfold(t: Tensor, dimension: number, size: number, step: number): Tensor {
@@ -242,7 +277,7 @@ export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   }
   shape.push(size);
   strides.push(t._strides[a] + t._strides[b]);
-  return makeView(t, shape, strides, start);
+  return makeView(t, shape, strides, start, 'DiagonalBackward0', scatterInto(t._shape, t.dtype, (z) => diagonal(z, offset, a, b)));
 }
 
 export function asStrided(t: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {

@@ -30,6 +30,8 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   registerMemoryBindings(env, exports);
   registerPointwiseBindings(env, exports);
   registerIndexBindings(env, exports);
+  registerReduceBindings(env, exports);
+  registerLinalgBindings(env, exports);
   return exports;
 }
 

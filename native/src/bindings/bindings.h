@@ -6,4 +6,6 @@ namespace tg {
 void registerMemoryBindings(Napi::Env env, Napi::Object exports);
 void registerPointwiseBindings(Napi::Env env, Napi::Object exports);
 void registerIndexBindings(Napi::Env env, Napi::Object exports);
+void registerReduceBindings(Napi::Env env, Napi::Object exports);
+void registerLinalgBindings(Napi::Env env, Napi::Object exports);
 }  // namespace tg

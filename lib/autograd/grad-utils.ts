@@ -1,0 +1,35 @@
+/**
+ * Small tensor helpers the engine and the derivative formulas share: summing a
+ * broadcast gradient back to an input's shape, and adding gradients together.
+ */
+import type { Tensor } from '../tensor';
+import { onesLike } from '../creation';
+import { sum } from '../ops/reduce';
+import { setSumTo } from '../tensor';
+
+export function onesLikeGrad(t: Tensor): Tensor {
+  return onesLike(t, { memoryFormat: undefined });
+}
+
+export function accumulate(a: Tensor | null, b: Tensor | null): Tensor | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.add(b);
+}
+
+/** Sums `grad` over the dims that broadcasting added or expanded, back to `shape`. */
+export function sumToSize(grad: Tensor, shape: readonly number[]): Tensor {
+  const g = grad._shape;
+  if (g.length === shape.length && g.every((d, i) => d === shape[i])) return grad;
+  const lead = g.length - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.length; i++) {
+    if (i < lead) dims.push(i);
+    else if (shape[i - lead] === 1 && g[i] !== 1) dims.push(i);
+  }
+  let r = dims.length ? sum(grad, { dim: dims, keepdim: true }) : grad;
+  if (lead > 0) r = r.reshape([...shape]);
+  return r;
+}
+
+setSumTo(sumToSize);

@@ -1,0 +1,81 @@
+import { Tensor } from '../../tensor';
+import { DType, defaultFloat } from '../../dtype';
+import { empty } from '../../creation';
+import { Module } from '../module';
+import { Parameter } from '../parameter';
+import * as init from '../init';
+import * as F from '../functional';
+
+/** nn.Linear: y = x W^T + b, with PyTorch's default initialisation (kaiming_uniform(a=sqrt(5))). */
+export class Linear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean; dtype?: DType } = {}) {
+    super();
+    const dtype = opts.dtype ?? defaultFloat;
+    this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype }));
+    this.bias = opts.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const [fanIn] = init.calculateFans(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      init.uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    return F.linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null ? 'True' : 'False'}`;
+  }
+}
+
+/** nn.Identity: returns its input. */
+export class Identity extends Module {
+  override forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+/** nn.Flatten: flattens dims startDim..endDim (1..-1 by default, keeping the batch). */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return x.flatten(this.startDim, this.endDim);
+  }
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+/** nn.Unflatten. */
+export class Unflatten extends Module {
+  constructor(readonly dim: number, readonly unflattenedSize: number[]) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return x.unflatten(this.dim, this.unflattenedSize);
+  }
+}
+
+/** nn.Dropout: active only in training mode. */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5, readonly inplace = false) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.dropout(x, this.p, this.training, this.inplace);
+  }
+  override extraRepr(): string {
+    return `p=${this.p}, inplace=${this.inplace ? 'True' : 'False'}`;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Derivatives of the reductions (derivatives.yaml's entries for sum, mean, amax, norm,
+ * var, softmax ...), written with other ops so that higher orders work. reduce.ts calls
+ * recordReduction once per op run; the formulas are looked up here by op name.
+ */
+import { Tensor } from '../tensor';
+import { int64 } from '../dtype';
+import { arange } from '../creation';
+import { needsGrad, record } from '../autograd/node';
+import { abs, div, eq, exp, mul, pow, sign, sub, where } from './pointwise';
+import { mean, sum } from './reduce';
+
+/** What a reduction's derivative needs to know about the run. */
+export interface ReductionRun {
+  name: string;
+  input: Tensor;
+  result: Tensor;
+  /** Per input dim: reduced or not. */
+  mask: readonly boolean[];
+  keepdim: boolean;
+  /** norm's p, var/std's correction. */
+  p?: number;
+  /** max/min along a dim: the indices. */
+  indices?: Tensor;
+  /** softmax/logSoftmax: the dim. */
+  dim?: number;
+}
+
+const BACKWARD_NAMES: Record<string, [string, string]> = {
+  // [full reduction, reduction over dims]
+  sum: ['SumBackward0', 'SumBackward1'], mean: ['MeanBackward0', 'MeanBackward1'], prod: ['ProdBackward0', 'ProdBackward1'],
+  amax: ['AmaxBackward0', 'AmaxBackward0'], amin: ['AminBackward0', 'AminBackward0'], max: ['MaxBackward1', 'MaxBackward0'],
+  min: ['MinBackward1', 'MinBackward0'], norm: ['NormBackward0', 'NormBackward1'], var: ['VarBackward0', 'VarBackward0'],
+  std: ['StdBackward0', 'StdBackward0'], logsumexp: ['LogsumexpBackward0', 'LogsumexpBackward0'],
+  softmax: ['SoftmaxBackward0', 'SoftmaxBackward0'], logSoftmax: ['LogSoftmaxBackward0', 'LogSoftmaxBackward0'],
+};
+
+/** Reduced dims back as size 1 (when keepdim was false), then expanded to the input's shape. */
+function expandBack(g: Tensor, run: ReductionRun): Tensor {
+  let r = g;
+  if (!run.keepdim) run.mask.forEach((m, d) => { if (m) r = r.unsqueeze(d); });
+  return r.expand([...run.input._shape]);
+}
+
+function keepdimResult(run: ReductionRun, t: Tensor): Tensor {
+  let r = t;
+  if (!run.keepdim) run.mask.forEach((m, d) => { if (m) r = r.unsqueeze(d); });
+  return r;
+}
+
+function reducedCount(run: ReductionRun): number {
+  return run.input._shape.reduce((n, d, i) => (run.mask[i] ? n * d : n), 1);
+}
+
+function dimsOf(run: ReductionRun): number[] {
+  return run.mask.flatMap((m, d) => (m ? [d] : []));
+}
+
+/** amax/amin and full max/min: the gradient is shared evenly among the tied extremes. */
+function evenlyAmongTies(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
+  const hit = eq(x, keepdimResult(run, run.result));
+  const count = sum(hit, { dim: dimsOf(run), keepdim: true });
+  return div(mul(expandBack(g, run), hit), count);
+}
+
+const FORMULAS: Record<string, (g: Tensor, x: Tensor, run: ReductionRun) => Tensor> = {
+  sum: (g, _x, run) => expandBack(g, run),
+  mean: (g, _x, run) => div(expandBack(g, run), reducedCount(run)),
+  prod: (g, x, run) => div(mul(expandBack(g, run), keepdimResult(run, run.result)), x),
+  amax: evenlyAmongTies,
+  amin: evenlyAmongTies,
+  logsumexp: (g, x, run) => mul(expandBack(g, run), exp(sub(x, keepdimResult(run, run.result)))),
+  norm: (g, x, run) => {
+    const p = run.p ?? 2;
+    const n = keepdimResult(run, run.result);
+    const gx = expandBack(g, run);
+    if (p === 1) return mul(gx, sign(x));
+    if (p === Infinity || p === -Infinity) return mul(evenlyAmongTies(g, abs(x), run), sign(x));
+    // x |x|^(p-2) / norm^(p-1), and 0 where the norm is 0 (PyTorch's norm'(0) = 0).
+    const scaled = p === 2 ? div(x, n) : div(mul(x, pow(abs(x), p - 2)), pow(n, p - 1));
+    return where(eq(n, 0), 0, mul(gx, scaled));
+  },
+  var: (g, x, run) => {
+    const centered = sub(x, mean(x, { dim: dimsOf(run), keepdim: true }));
+    return mul(expandBack(g, run), div(mul(centered, 2), reducedCount(run) - (run.p ?? 1)));
+  },
+  std: (g, x, run) => {
+    const centered = sub(x, mean(x, { dim: dimsOf(run), keepdim: true }));
+    const denom = mul(keepdimResult(run, run.result), reducedCount(run) - (run.p ?? 1));
+    return mul(expandBack(g, run), div(centered, denom));
+  },
+  // max/min along a dim: the gradient goes to the returned index (PyTorch's choice).
+  maxDim: (g, x, run) => {
+    const dim = dimsOf(run)[0];
+    const positions = arange(x._shape[dim], { dtype: int64 }).reshape(x._shape.map((s, d) => (d === dim ? s : 1)));
+    const picked = eq(positions, keepdimResult(run, run.indices as Tensor));
+    return mul(expandBack(g, run), picked);
+  },
+  softmax: (g, _x, run) => {
+    const y = run.result;
+    return mul(y, sub(g, sum(mul(g, y), { dim: run.dim, keepdim: true })));
+  },
+  logSoftmax: (g, _x, run) => sub(g, mul(exp(run.result), sum(g, { dim: run.dim, keepdim: true }))),
+};
+
+/** Links a reduction's result into the graph when its input requires grad. */
+export function recordReduction(run: ReductionRun): void {
+  if (!run.result.dtype.isFloatingPoint || !needsGrad([run.input])) return;
+  const key = run.indices ? 'maxDim' : run.name;
+  const formula = FORMULAS[key];
+  if (!formula) return;
+  const names = BACKWARD_NAMES[run.name] ?? [`${run.name}Backward0`, `${run.name}Backward0`];
+  const full = run.mask.every((m) => m) && !run.keepdim && run.indices === undefined;
+  record(full ? names[0] : names[1], [run.input], [run.result], (node) => {
+    const saved = node.save(run.input);
+    const savedResult = node.save(run.result, true);
+    return ([g]) => {
+      if (!g) return [null];
+      const x = saved.unpack();
+      const r = formula(g, x, { ...run, input: x, result: savedResult.unpack() });
+      return [r.dtype === x.dtype ? r : r.to(x.dtype)];
+    };
+  });
+}

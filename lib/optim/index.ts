@@ -1,0 +1,4 @@
+/** torch.optim. */
+export { Optimizer } from './optimizer';
+export { SGD, Adam, AdamW, RMSprop, Adagrad } from './algorithms';
+export * as lrScheduler from './lr-scheduler';

@@ -1,0 +1,3 @@
+// Reduction and along-dim kernels built with the avx2 flags of native/sources.json.
+#define TG_ISA_NS isa_avx2
+#include "kernels/reduce_impl.h"

@@ -1,0 +1,3 @@
+// Reduction and along-dim kernels built with the avx512 flags of native/sources.json.
+#define TG_ISA_NS isa_avx512
+#include "kernels/reduce_impl.h"

@@ -1,0 +1,55 @@
+// The register-tile micro-kernel, written once over a vector-traits type W (zero, set1,
+// load, store, fmadd, mul, kLanes) and included inside an ISA's namespace by
+// gemm_avx2.cc / gemm_avx512.cc, so each instruction set gets its own copy.
+// Tile: kRows x (2 * kLanes): two vectors of B per k, one broadcast of A per row.
+
+template <class W, int MR>
+struct SimdTile {
+  using T = typename W::Scalar;
+  using V = typename W::V;
+  static constexpr int kL = W::kLanes;
+  static constexpr int kMR = MR, kNR = 2 * kL;
+
+  // c[i][0..NR) = alpha * sum_p a[i*rsa + p*csa] * b[p*rsb + 0..NR) + beta * c[i][0..NR)
+  // for i < kRows; beta == 0 never reads c. kPackedA: rsa = 1, csa = MR, as constants so
+  // every broadcast is a fixed offset from one pointer.
+  template <int kRows, bool kPackedA>
+  static void tile(int64_t kc, const T* a, int64_t rsa, int64_t csa, const T* b, int64_t rsb, T* c, int64_t rsc,
+                   T alpha, T beta) {
+    V acc0[kRows], acc1[kRows];
+#pragma GCC unroll 16
+    for (int i = 0; i < kRows; i++) acc0[i] = acc1[i] = W::zero();
+    const int64_t rs = kPackedA ? 1 : rsa;
+    const int64_t cs = kPackedA ? MR : csa;
+#pragma GCC unroll 16
+    for (int i = 0; i < kRows; i++) _mm_prefetch(reinterpret_cast<const char*>(c + i * rsc), _MM_HINT_T0);
+#pragma GCC unroll 2
+    for (int64_t p = 0; p < kc; p++) {
+      const V b0 = W::load(b), b1 = W::load(b + kL);
+#pragma GCC unroll 16
+      for (int i = 0; i < kRows; i++) {
+        const V ai = W::set1(a[i * rs]);
+        acc0[i] = W::fmadd(ai, b0, acc0[i]);
+        acc1[i] = W::fmadd(ai, b1, acc1[i]);
+      }
+      a += cs;
+      b += rsb;
+    }
+    const V va = W::set1(alpha);
+    if (beta == T(0)) {
+#pragma GCC unroll 16
+      for (int i = 0; i < kRows; i++) {
+        W::store(c + i * rsc, W::mul(acc0[i], va));
+        W::store(c + i * rsc + kL, W::mul(acc1[i], va));
+      }
+    } else {
+      const V vb = W::set1(beta);
+#pragma GCC unroll 16
+      for (int i = 0; i < kRows; i++) {
+        T* row = c + i * rsc;
+        W::store(row, W::fmadd(acc0[i], va, W::mul(W::load(row), vb)));
+        W::store(row + kL, W::fmadd(acc1[i], va, W::mul(W::load(row + kL), vb)));
+      }
+    }
+  }
+};
