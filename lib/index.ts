@@ -41,6 +41,7 @@ export {
 export { sum, mean, prod, std, variance as var, norm, logsumexp, amax, amin, all, any, cumsum, cumprod, countNonzero, max, min, argmax, argmin, median, mode, softmax, logSoftmax, type ValuesIndices } from './ops/reduce';
 export { matmul, mm, bmm, mv, dot, outer, outer as ger, addmm, baddbmm } from './ops/linalg';
 export { registry } from './ops/registry';
+export { cat, cat as concatenate, cat as concat, stack, vstack, hstack, dstack, chunk, split, tensorSplit, unbind } from './ops/join';
 export * as autograd from './autograd';
 export * as nn from './nn';
 export * as optim from './optim';

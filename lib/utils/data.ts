@@ -6,7 +6,7 @@ import { TensorError } from '../errors';
 import { Tensor } from '../tensor';
 import { randperm, tensor } from '../creation';
 import { Generator } from '../random';
-import { stack } from './stack';
+import { stack } from '../ops/join';
 
 export interface Dataset<T> {
   length: number;

@@ -1,0 +1,41 @@
+// Elementwise, per-op overhead, autograd overhead and MLP training step, against PyTorch
+// in the same run, at 1 and 2 threads. Usage: node bench/core.js (after npm install).
+'use strict';
+const torch = require('..');
+const { timeIt, runPytorch, table } = require('./harness');
+const F = torch.nn.functional;
+
+function workloads() {
+  const n = 4 << 20;
+  const a = torch.rand(n), b = torch.rand(n), out = torch.empty(n);
+  const m = torch.rand(1000, 1000), row = torch.rand(1000);
+  const one = torch.rand(1), hundred = torch.rand(100);
+  const x5 = torch.rand(5, 5, { requiresGrad: true });
+  const t34 = torch.rand(3, 4);
+  torch.manualSeed(0);
+  const mlp = new torch.nn.Sequential(new torch.nn.Linear(784, 256), new torch.nn.ReLU(), new torch.nn.Linear(256, 128), new torch.nn.ReLU(), new torch.nn.Linear(128, 10));
+  const opt = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
+  const xb = torch.randn(64, 784), yb = torch.randint(0, 10, [64]);
+  return {
+    'add 4M (new output)': () => a.add(b),
+    'add 4M (out=)': () => torch.add(a, b, { out }),
+    'relu 4M': () => a.relu(),
+    'exp 4M': () => a.exp(),
+    'mul_ 4M (in place)': () => out.mul_(1.0000001),
+    'broadcast add (1000,1000)+(1000,)': () => m.add(row),
+    'a+b, 1 element': () => one.add(one),
+    'a+b, 100 elements': () => hundred.add(hundred),
+    'reshape + transpose (views)': () => t34.reshape(4, 3).transpose(0, 1),
+    'autograd (x+3)*(x+4)*0.5 on 5x5, sum().backward()': () => { x5.grad = null; x5.add(3).mul(x5.add(4)).mul(0.5).sum().backward(); },
+    'MLP 784-256-128-10 SGD step, batch 64': () => { opt.zeroGrad(); F.crossEntropy(mlp.forward(xb), yb).backward(); opt.step(); },
+    'MLP forward batch 64, noGrad': () => torch.noGrad(() => mlp.forward(xb)),
+    'MLP forward batch 64, inferenceMode': () => torch.inferenceMode(() => mlp.forward(xb)),
+  };
+}
+
+for (const threads of [1, 2]) {
+  torch.setNumThreads(threads);
+  const ours = {};
+  for (const [name, fn] of Object.entries(workloads())) ours[name] = timeIt(fn);
+  table(`core workloads, ${threads} thread(s), float32`, ours, runPytorch('core_pytorch.py', threads));
+}

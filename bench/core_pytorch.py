@@ -1,0 +1,82 @@
+"""The PyTorch side of bench/core.js: the same workloads, printed as JSON {name: ms}."""
+import json
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+threads = int(sys.argv[1])
+torch.set_num_threads(threads)
+
+
+def time_it(fn, min_ms=200, repeats=5):
+    for _ in range(3):
+        fn()
+    iters = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(iters):
+            fn()
+        ms = (time.perf_counter() - t0) * 1e3
+        if ms >= min_ms / repeats or iters > 1e7:
+            break
+        iters *= 2
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(iters):
+            fn()
+        samples.append((time.perf_counter() - t0) * 1e3 / iters)
+    return sorted(samples)[len(samples) // 2]
+
+
+n = 4 << 20
+a, b, out = torch.rand(n), torch.rand(n), torch.empty(n)
+m, row = torch.rand(1000, 1000), torch.rand(1000)
+one, hundred = torch.rand(1), torch.rand(100)
+x5 = torch.rand(5, 5, requires_grad=True)
+t34 = torch.rand(3, 4)
+torch.manual_seed(0)
+mlp = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+opt = torch.optim.SGD(mlp.parameters(), lr=0.01)
+xb, yb = torch.randn(64, 784), torch.randint(0, 10, (64,))
+
+
+def autograd_step():
+    x5.grad = None
+    ((x5 + 3) * (x5 + 4) * 0.5).sum().backward()
+
+
+def mlp_step():
+    opt.zero_grad()
+    F.cross_entropy(mlp(xb), yb).backward()
+    opt.step()
+
+
+def no_grad_fwd():
+    with torch.no_grad():
+        mlp(xb)
+
+
+def inference_fwd():
+    with torch.inference_mode():
+        mlp(xb)
+
+
+work = {
+    "add 4M (new output)": lambda: a.add(b),
+    "add 4M (out=)": lambda: torch.add(a, b, out=out),
+    "relu 4M": lambda: a.relu(),
+    "exp 4M": lambda: a.exp(),
+    "mul_ 4M (in place)": lambda: out.mul_(1.0000001),
+    "broadcast add (1000,1000)+(1000,)": lambda: m.add(row),
+    "a+b, 1 element": lambda: one.add(one),
+    "a+b, 100 elements": lambda: hundred.add(hundred),
+    "reshape + transpose (views)": lambda: t34.reshape(4, 3).transpose(0, 1),
+    "autograd (x+3)*(x+4)*0.5 on 5x5, sum().backward()": autograd_step,
+    "MLP 784-256-128-10 SGD step, batch 64": mlp_step,
+    "MLP forward batch 64, noGrad": no_grad_fwd,
+    "MLP forward batch 64, inferenceMode": inference_fwd,
+}
+print(json.dumps({k: time_it(f) for k, f in work.items()}))

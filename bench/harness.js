@@ -1,0 +1,64 @@
+// Shared benchmark plumbing: timing (median of repeated runs), the PyTorch side (run in
+// /usr/bin/python3 at its best, per shared/PERFORMANCE.md) and the ratio table.
+'use strict';
+const { spawnSync } = require('child_process');
+const path = require('path');
+
+/** Median milliseconds per call of fn, after warm-up, over `repeats` timed batches. */
+function timeIt(fn, { minMs = 200, repeats = 5 } = {}) {
+  for (let i = 0; i < 3; i++) fn();
+  let iters = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) fn();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (ms >= minMs / repeats || iters > 1e7) break;
+    iters *= 2;
+  }
+  const samples = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6 / iters);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+function hasTorch() {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/** Runs bench/<script>.py with PyTorch at its best; returns { name: ms } or null. */
+function runPytorch(script, threads, extraArgs = []) {
+  if (!hasTorch()) return null;
+  const env = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296' };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, script), String(threads), ...extraArgs], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    console.error(`PyTorch side failed: ${r.stderr}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function fmt(ms) {
+  if (ms === undefined || ms === null) return '-';
+  return ms < 0.01 ? `${(ms * 1000).toFixed(2)} us` : ms < 1 ? `${(ms * 1000).toFixed(1)} us` : `${ms.toFixed(2)} ms`;
+}
+
+/** Prints name | tensorgrad | PyTorch | ratio (PyTorch time / tensorgrad time: >1 is faster). */
+function table(title, ours, theirs) {
+  console.log(`\n${title}`);
+  console.log('| workload | tensorgrad | PyTorch | speed-up |');
+  console.log('|---|---|---|---|');
+  for (const [name, ms] of Object.entries(ours)) {
+    const ref = theirs ? theirs[name] : undefined;
+    const ratio = ref ? `${(ref / ms).toFixed(2)}x` : '-';
+    console.log(`| ${name} | ${fmt(ms)} | ${fmt(ref)} | ${ratio} |`);
+  }
+}
+
+module.exports = { timeIt, runPytorch, table, hasTorch };
