@@ -191,3 +191,20 @@ describe('gradcheck in float64', () => {
     expect(torch.autograd.gradcheck(bad, [d([3])], { raiseException: false })).toBe(false);
   });
 });
+
+describe('reductions are differentiable', () => {
+  const d = (shape: number[]) => torch.rand(shape, { dtype: torch.float64 }).mul(4).sub(2).requiresGrad_();
+  const cases: [string, (x: torch.Tensor) => torch.Tensor][] = [
+    ['sum', (x) => x.sum()], ['sum dim', (x) => x.sum(1)], ['sum dims keepdim', (x) => x.sum([0, 1], true)],
+    ['mean', (x) => x.mean(0)], ['prod', (x) => x.abs().add(0.5).prod(1)], ['amax', (x) => x.amax(1)],
+    ['max()', (x) => x.max()], ['min(dim) values', (x) => torch.min(x, 1).values], ['logsumexp', (x) => x.logsumexp(1)],
+    ['norm', (x) => x.norm()], ['norm p=3 dim', (x) => x.norm(3, 1)], ['var', (x) => x.var(1)], ['std', (x) => x.std()],
+    ['softmax', (x) => x.softmax(1)], ['logSoftmax', (x) => x.logSoftmax(0)], ['cumsum', (x) => x.cumsum(1)],
+    ['matmul', (x) => x.matmul(x.t())], ['mm + addmm', (x) => torch.addmm(x.select(1, 0), x, x.t(), { beta: 0.5, alpha: 2 })],
+    ['batched matmul', (x) => x.reshape(2, 1, 3).matmul(x.t().reshape(1, 3, 2))], ['mv', (x) => torch.mv(x, x.select(0, 0))],
+    ['cat', (x) => torch.cat([x, x.mul(2)], 1)], ['advanced index', (x) => x.index(torch.tensor([1, 0, 1]))],
+  ];
+  test.each(cases)('%s', (_, fn) => {
+    expect(torch.autograd.gradcheck(fn, [d([2, 3])])).toBe(true);
+  });
+});

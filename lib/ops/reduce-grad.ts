@@ -7,8 +7,8 @@ import { Tensor } from '../tensor';
 import { int64 } from '../dtype';
 import { arange } from '../creation';
 import { needsGrad, record } from '../autograd/node';
-import { abs, div, eq, exp, mul, pow, sign, sub, where } from './pointwise';
-import { mean, sum } from './reduce';
+import { abs, add, div, eq, exp, mul, pow, sign, sub, where } from './pointwise';
+import { cumsum, mean, sum } from './reduce';
 
 /** What a reduction's derivative needs to know about the run. */
 export interface ReductionRun {
@@ -30,9 +30,9 @@ const BACKWARD_NAMES: Record<string, [string, string]> = {
   // [full reduction, reduction over dims]
   sum: ['SumBackward0', 'SumBackward1'], mean: ['MeanBackward0', 'MeanBackward1'], prod: ['ProdBackward0', 'ProdBackward1'],
   amax: ['AmaxBackward0', 'AmaxBackward0'], amin: ['AminBackward0', 'AminBackward0'], max: ['MaxBackward1', 'MaxBackward0'],
-  min: ['MinBackward1', 'MinBackward0'], norm: ['NormBackward0', 'NormBackward1'], var: ['VarBackward0', 'VarBackward0'],
+  min: ['MinBackward1', 'MinBackward0'], norm: ['NormBackward1', 'NormBackward1'], var: ['VarBackward0', 'VarBackward0'],
   std: ['StdBackward0', 'StdBackward0'], logsumexp: ['LogsumexpBackward0', 'LogsumexpBackward0'],
-  softmax: ['SoftmaxBackward0', 'SoftmaxBackward0'], logSoftmax: ['LogSoftmaxBackward0', 'LogSoftmaxBackward0'],
+  cumsum: ['CumsumBackward0', 'CumsumBackward0'], softmax: ['SoftmaxBackward0', 'SoftmaxBackward0'], logSoftmax: ['LogSoftmaxBackward0', 'LogSoftmaxBackward0'],
 };
 
 /** Reduced dims back as size 1 (when keepdim was false), then expanded to the input's shape. */
@@ -69,6 +69,10 @@ const FORMULAS: Record<string, (g: Tensor, x: Tensor, run: ReductionRun) => Tens
   prod: (g, x, run) => div(mul(expandBack(g, run), keepdimResult(run, run.result)), x),
   amax: evenlyAmongTies,
   amin: evenlyAmongTies,
+  max: evenlyAmongTies,
+  min: evenlyAmongTies,
+  // cumsum: each input feeds every later output, so its gradient is the suffix sum of g.
+  cumsum: (g, _x, run) => add(sub(sum(g, { dim: run.dim, keepdim: true }), cumsum(g, run.dim as number)), g),
   logsumexp: (g, x, run) => mul(expandBack(g, run), exp(sub(x, keepdimResult(run, run.result)))),
   norm: (g, x, run) => {
     const p = run.p ?? 2;

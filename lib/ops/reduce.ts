@@ -322,6 +322,7 @@ function scan(name: 'cumsum' | 'cumprod', input: Tensor, dimArg: number | DimOpO
   const direct = target !== undefined && target.dtype === kernelDtype;
   const result = direct ? target : Tensor.empty(src._shape, kernelDtype);
   if (src.numel() > 0) launchDimOp(DimOp[name], src, result, dim);
+  if (!target && name === 'cumsum') recordReduction({ name, input: src, result, mask: src._shape.map((_, d) => d === dim), keepdim: true, dim });
   if (direct) {
     target._storage.version++;
     return target;
@@ -361,20 +362,8 @@ export const logSoftmax = (input: Tensor, dim?: number | null | DimOpOpts, opts?
 
 // ---- registry ----------------------------------------------------------------------------
 
-/**
- * PyTorch's autograd node names differ by overload: a full reduction and a reduction over
- * dims are different functions (sum() -> SumBackward0, sum(dim) -> SumBackward1), and
- * max()/max(dim) are MaxBackward1/MaxBackward0. The registry entry names the full form.
- */
-export const reductionBackwardNames: Record<string, { all: string; dim: string }> = {
-  sum: { all: 'SumBackward0', dim: 'SumBackward1' },
-  mean: { all: 'MeanBackward0', dim: 'MeanBackward1' },
-  prod: { all: 'ProdBackward0', dim: 'ProdBackward1' },
-  max: { all: 'MaxBackward1', dim: 'MaxBackward0' },
-  min: { all: 'MinBackward1', dim: 'MinBackward0' },
-  median: { all: 'MedianBackward0', dim: 'MedianBackward1' },
-};
-
+// The registry names the full-reduction node; reduce-grad.ts picks the overload's name
+// (sum() -> SumBackward0, sum(dim) -> SumBackward1; max() -> MaxBackward1, max(dim) -> MaxBackward0).
 defineOp({ name: 'sum', kind: 'reduction', fn: sum, method: true, backwardName: 'SumBackward0' });
 defineOp({ name: 'mean', kind: 'reduction', fn: mean, method: true, backwardName: 'MeanBackward0' });
 defineOp({ name: 'prod', kind: 'reduction', fn: prod, method: true, backwardName: 'ProdBackward0' });
