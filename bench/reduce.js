@@ -4,8 +4,8 @@
  *   npx tsc -p tsconfig.json && node bench/reduce.js [rounds]
  * TENSORGRAD_ADDON_PATH picks another addon build; TENSORGRAD_DIST another compiled lib.
  * PyTorch runs in a /usr/bin/python3 worker with the allocator settings of PERFORMANCE.md.
- * The machines are shared and noisy, so the two sides take turns case by case, for several
- * rounds, and each side keeps its median. "ratio" is PyTorch's time over ours (above 1:
+ * The machines are shared and noisy, so the two sides take turns case by case (alternating
+ * who goes first), for several rounds, and each side keeps its median. "ratio" is PyTorch's time over ours (above 1:
  * tensorgrad is faster).
  */
 'use strict';
@@ -26,6 +26,7 @@ const CASES = [
 const THREADS = [1, 2];
 const ROUNDS = Number(process.argv[2] ?? 3);
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 /** Median ms of fn over about `budget` seconds (at least 5 runs), after 3 warm-up runs. */
@@ -106,9 +107,18 @@ async function main() {
         const key = `${c.name}|${n}`;
         const shapeKey = c.shape.join('x');
         if (!inputs.has(shapeKey)) inputs.set(shapeKey, randomTensor(c.shape));
-        torch.setNumThreads(n);
-        (ours[key] ??= []).push(timeJs(() => c.js(inputs.get(shapeKey))));
-        (theirs[key] ??= []).push(await py.time(c, n));
+        const measureOurs = async () => {
+          torch.setNumThreads(n);
+          (ours[key] ??= []).push(timeJs(() => c.js(inputs.get(shapeKey))));
+        };
+        const measureTheirs = async () => (theirs[key] ??= []).push(await py.time(c, n));
+        // Alternate who goes first, and pause between the two so that neither side's
+        // spinning worker threads (ours, or PyTorch's OpenMP ones) eat into the other's time.
+        const [first, second] = round % 2 === 0 ? [measureOurs, measureTheirs] : [measureTheirs, measureOurs];
+        await first();
+        await sleep(30);
+        await second();
+        await sleep(30);
       }
   }
   py.close();

@@ -1,8 +1,9 @@
 // The BLIS-style GEMM driver, compiled once per ISA. The including file defines
 // TG_ISA_NS and, inside tg::TG_ISA_NS, the specialisations Micro<float> and Micro<double>:
 //   kMR, kNR        register tile (rows broadcast from packed A, columns loaded from B)
-//   kKC, kMC, kNC   cache blocks: a kc x NR panel of B stays in L1 while MC x KC of
-//                   packed A streams from L2, and KC x NC of packed B sits in L2/L3
+//   kKC, kMC, kNC   cache blocks: a kc x NR panel of packed B is reused for all MC rows
+//                   (from L1 or L2) while MC x KC of packed A streams from L2, and
+//                   KC x NC of packed B sits in L2/L3
 //   kSmallWork      up to this many multiply-adds A is read in place, unpacked
 //   tile<rows, packedA>(kc, a, rsa, csa, b, rsb, c, rsc, alpha, beta)
 //                   c[i][0..NR) = alpha * sum_p a[i*rsa + p*csa] * b[p*rsb + 0..NR) + beta * c
