@@ -36,6 +36,10 @@ function runPytorch(script, threads, extraArgs = []) {
   const env = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296' };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  // Debian's python3-torch links whichever libblas.so.3 is installed; the reference BLAS
+  // (the default) is ~20x slower than OpenBLAS. Install libopenblas0-pthread, or point
+  // TORCH_BLAS_DIR at an unpacked OpenBLAS, to measure PyTorch at its best.
+  if (process.env.TORCH_BLAS_DIR) env.LD_LIBRARY_PATH = `${process.env.TORCH_BLAS_DIR}:${env.LD_LIBRARY_PATH ?? ''}`;
   const r = spawnSync('/usr/bin/python3', [path.join(__dirname, script), String(threads), ...extraArgs], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     console.error(`PyTorch side failed: ${r.stderr}`);

@@ -143,9 +143,14 @@ describe('valid random strided calls match a naive reference', () => {
     const x = torch.randn(1000).mul(3);
     const results = caps.map((cap) => {
       expect(torch.backend.setCpuCapability(cap)).toBe(cap);
-      return [x.exp().tolist(), x.add(x.t()).tolist(), x.lt(0.5).tolist(), x.long().tolist()];
+      return [x.exp().tolist(), x.add(x.t()).tolist(), x.lt(0.5).tolist(), x.long().tolist()] as number[][];
     });
     torch.backend.setCpuCapability(detected as 'avx512');
-    for (const r of results) expect(r).toEqual(results[0]);
+    for (const r of results) {
+      // Exact for arithmetic, comparisons and casts; exp may differ in the last bit (FMA
+      // contraction differs between the instruction sets), as it does in PyTorch.
+      expect(r.slice(1)).toEqual(results[0].slice(1));
+      r[0].forEach((v, i) => expect(Math.abs(v - results[0][i])).toBeLessThanOrEqual(2e-7 * Math.abs(v)));
+    }
   });
 });

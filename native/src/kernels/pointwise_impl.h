@@ -16,6 +16,7 @@
 namespace tg {
 namespace TG_ISA_NS {
 
+#include "kernels/fast_exp.h"
 #include "kernels/pointwise_ops.h"
 
 #include "kernels/for_each.h"

@@ -269,7 +269,9 @@ struct UnaryFn {
     } else if constexpr (kOp == UnaryOp::Rsqrt) {
       return T(1) / std::sqrt(x);
     } else if constexpr (kOp == UnaryOp::Exp) {
-      return std::exp(x);
+      // float: the branch-free polynomial (< 1 ulp) so the loop vectorises; libm's expf does not.
+      if constexpr (std::is_same<T, float>::value) return fastExp(x);
+      else return std::exp(x);
     } else if constexpr (kOp == UnaryOp::Expm1) {
       return std::expm1(x);
     } else if constexpr (kOp == UnaryOp::Log) {
@@ -287,13 +289,15 @@ struct UnaryFn {
     } else if constexpr (kOp == UnaryOp::Tanh) {
       return std::tanh(x);
     } else if constexpr (kOp == UnaryOp::Sigmoid) {
-      return T(1) / (T(1) + std::exp(-x));
+      if constexpr (std::is_same<T, float>::value) return 1.0f / (1.0f + fastExp(-x));
+      else return T(1) / (T(1) + std::exp(-x));
     } else if constexpr (kOp == UnaryOp::Reciprocal) {
       return T(1) / x;
     } else if constexpr (kOp == UnaryOp::Gelu) {
       return T(0.5) * x * (T(1) + std::erf(x * T(0.70710678118654752440)));
     } else if constexpr (kOp == UnaryOp::Silu) {
-      return x / (T(1) + std::exp(-x));
+      if constexpr (std::is_same<T, float>::value) return x / (1.0f + fastExp(-x));
+      else return x / (T(1) + std::exp(-x));
     } else if constexpr (kOp == UnaryOp::Softplus) {
       // p1 = beta, p2 = threshold: linear above threshold, as PyTorch.
       return x * p1 > p2 ? x : std::log1p(std::exp(x * p1)) / p1;
