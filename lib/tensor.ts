@@ -322,6 +322,15 @@ export class Tensor {
     return this._inference;
   }
 
+  /** Makes this tensor object take over `other`'s memory and layout (out= resizing, Module.to). */
+  _takeStorageOf(other: Tensor): void {
+    this._storage = other._storage;
+    this._shape = other._shape;
+    this._sizeCache = null;
+    this._strides = other._strides;
+    this._offset = other._offset;
+  }
+
   /** A view with new metadata on the same storage. */
   _view(shape: readonly number[], strides: readonly number[], offset = this._offset): Tensor {
     return new Tensor(this._storage, shape, strides, offset, this.dtype);

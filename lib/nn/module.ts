@@ -156,11 +156,7 @@ export class Module {
           if (isParam) {
             // Keep the same Parameter object (optimizers hold it): swap its memory and metadata.
             const p = v as Parameter;
-            p._storage = converted._storage;
-            p._shape = converted._shape;
-            p._sizeCache = null;
-            p._strides = converted._strides;
-            p._offset = converted._offset;
+            p._takeStorageOf(converted);
             (p as unknown as { dtype: DType }).dtype = converted.dtype;
           } else {
             (m as unknown as Record<string, unknown>)[k] = converted;

@@ -190,12 +190,7 @@ function finish(target: Tensor, out: Tensor | undefined): Tensor {
 /** An out= of another shape gets fresh memory of the result's shape (PyTorch resizes it too). */
 function resizeOut(out: Tensor, shape: readonly number[]): void {
   if (out._shape.length === shape.length && out._shape.every((d, i) => d === shape[i])) return;
-  const fresh = Tensor.empty(shape, out.dtype);
-  out._storage = fresh._storage;
-  out._shape = fresh._shape;
-  out._sizeCache = null;
-  out._strides = fresh._strides;
-  out._offset = 0;
+  out._takeStorageOf(Tensor.empty(shape, out.dtype));
 }
 
 // ---- checks, with PyTorch's messages --------------------------------------------------

@@ -107,12 +107,7 @@ export function checkOut(out: Tensor, shape: readonly number[], dtype: DType, op
   if (!same) {
     if (out.numel() !== 0)
       throw new TensorError(`output with shape [${out._shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
-    const fresh = Tensor.empty(shape, out.dtype);
-    out._storage = fresh._storage;
-    out._shape = fresh._shape;
-    out._sizeCache = null;
-    out._strides = fresh._strides;
-    out._offset = 0;
+    out._takeStorageOf(Tensor.empty(shape, out.dtype));
   }
   assertNoInternalOverlap(out);
 }
