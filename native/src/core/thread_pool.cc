@@ -30,7 +30,8 @@ class ThreadPool {
   }
 
   void run(int64_t n, int64_t grain, RangeFn fn) {
-    int64_t pieces = grain > 0 ? (n + grain - 1) / grain : n;
+    // Ceil division without n + grain overflowing (callers pass INT64_MAX for "serial").
+    int64_t pieces = grain > 0 ? n / grain + (n % grain != 0) : n;
     if (pieces > numThreads_) pieces = numThreads_;
     if (pieces <= 1 || tInsideParallelRegion) return fn(0, n);
     std::unique_lock<std::mutex> entry(entryMutex_, std::try_to_lock);

@@ -42,8 +42,10 @@ inline void walkRuns(const StridedLoop& loop, int64_t begin, int64_t end, const 
 template <class Fn>
 inline void walkReduced(const ReducePlan& plan, const char* base, int64_t begin, int64_t end, const Fn& fn) {
   const int ndim = plan.reducedDims;
+  // An empty range (a reduced dim of size 0) reads nothing; the index math below would divide by 0.
+  if (begin >= end) return;
   if (ndim == 0) {
-    if (begin < end) fn(base, int64_t(0), int64_t(1), int64_t(0));
+    fn(base, int64_t(0), int64_t(1), int64_t(0));
     return;
   }
   const int64_t* shape = plan.reducedShape;
