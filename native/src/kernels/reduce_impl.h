@@ -23,6 +23,7 @@ namespace TG_ISA_NS {
 
 #include "kernels/fast_exp.h"
 #include "kernels/reduce_lanes.h"
+#include "kernels/for_each.h"
 #include "kernels/reduce_walk.h"
 #include "kernels/reducers.h"
 #include "kernels/along_dim.h"
