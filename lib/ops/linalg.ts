@@ -460,11 +460,7 @@ function addmmInto(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpts | 
   const beta = opts?.beta ?? 1, alpha = opts?.alpha ?? 1;
   if (needsGrad([input, mat1, mat2])) {
     if (inplace || opts?.out) throw new TensorError('addmm: in-place and out= forms do not support automatic differentiation');
-    return differentiable('AddmmBackward0', [input, mat1, mat2], () => addmmInto(input, mat1, mat2, opts, false), (g, [, m1, m2]) => [
-      gradFor(beta === 1 ? g : mul(g, beta), input),
-      mat1._requiresGrad ? mul(mm(g, tT(m2 as Tensor)), alpha) : null,
-      mat2._requiresGrad ? mul(mm(tT(m1 as Tensor), g), alpha) : null,
-    ]);
+    return recordAddProduct('AddmmBackward0', input, mat1, mat2, beta, alpha, mm, () => addmmInto(input, mat1, mat2, opts, false));
   }
   if (mat1.dim() !== 2) throw new TensorError(`mat1 must be a matrix, got ${mat1.dim()}-D tensor`);
   if (mat2.dim() !== 2) throw new TensorError(`mat2 must be a matrix, got ${mat2.dim()}-D tensor`);
@@ -479,6 +475,22 @@ function addmmInto(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpts | 
   if (beta !== 0) target.copy_(expanded);
   product2d(target, mat1, mat2, alpha, beta);
   return finish(target, opts?.out);
+}
+
+/**
+ * Autograd for beta * input + alpha * (a @ b), shared by addmm (product = mm) and baddbmm
+ * (product = bmm): input gets beta * g summed to its shape, a gets alpha * g @ b^T and b
+ * gets alpha * a^T @ g (transposing the last two dims).
+ */
+function recordAddProduct(
+  name: string, input: Tensor, a: Tensor, b: Tensor, beta: number, alpha: number,
+  product: (x: Tensor, y: Tensor) => Tensor, forward: () => Tensor,
+): Tensor {
+  return differentiable(name, [input, a, b], forward, (g, [, x, y]) => [
+    gradFor(beta === 1 ? g : mul(g, beta), input),
+    a._requiresGrad ? mul(product(g, (y as Tensor).mT), alpha) : null,
+    b._requiresGrad ? mul(product((x as Tensor).mT, g), alpha) : null,
+  ]);
 }
 
 /** self = beta * self + alpha * (...), through a temporary when self shares memory with an operand. */
@@ -505,11 +517,7 @@ function baddbmmInto(input: Tensor, batch1: Tensor, batch2: Tensor, opts: AddmmO
   const beta = opts?.beta ?? 1, alpha = opts?.alpha ?? 1;
   if (needsGrad([input, batch1, batch2])) {
     if (inplace || opts?.out) throw new TensorError('baddbmm: in-place and out= forms do not support automatic differentiation');
-    return differentiable('BaddbmmBackward0', [input, batch1, batch2], () => baddbmmInto(input, batch1, batch2, opts, false), (g, [, b1, b2]) => [
-      gradFor(beta === 1 ? g : mul(g, beta), input),
-      batch1._requiresGrad ? mul(bmm(g, (b2 as Tensor).mT), alpha) : null,
-      batch2._requiresGrad ? mul(bmm((b1 as Tensor).mT, g), alpha) : null,
-    ]);
+    return recordAddProduct('BaddbmmBackward0', input, batch1, batch2, beta, alpha, bmm, () => baddbmmInto(input, batch1, batch2, opts, false));
   }
   // PyTorch expands self first, reading the sizes it needs from the batches.
   const shape = [batch1.size(0), batch1.size(1), batch2.size(2)];
