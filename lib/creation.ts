@@ -280,12 +280,23 @@ export function fillNormal(t: Tensor, mean = 0, std = 1): Tensor {
   return t;
 }
 
+/**
+ * PyTorch's random creation functions take no memory_format (only empty and the *_like
+ * ones do); it raises a TypeError for the keyword, so these do too instead of ignoring it.
+ */
+function refuseMemoryFormat(opts: CreationOptions, op: string): void {
+  if (opts.memoryFormat !== undefined)
+    throw new TypeError(`${op}() got an unexpected keyword argument 'memoryFormat' (PyTorch's ${op}() takes no memory_format)`);
+}
+
 export function rand(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs(args, 'rand');
+  refuseMemoryFormat(opts, 'rand');
   return finish(fillUniform(Tensor.empty(shape, dtypeOpt(opts, defaultFloat))), opts);
 }
 export function randn(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs(args, 'randn');
+  refuseMemoryFormat(opts, 'randn');
   return finish(fillNormal(Tensor.empty(shape, dtypeOpt(opts, defaultFloat))), opts);
 }
 
@@ -293,6 +304,7 @@ export function randn(...args: ShapeArgs): Tensor {
 export function randint(...args: (number | readonly number[] | CreationOptions | null | undefined)[]): Tensor {
   let opts: CreationOptions = {};
   if (args.length && typeof args[args.length - 1] === 'object' && !Array.isArray(args[args.length - 1]) && args[args.length - 1] !== null) opts = args.pop() as CreationOptions;
+  refuseMemoryFormat(opts, 'randint');
   const sizeArg = args.pop();
   if (!Array.isArray(sizeArg)) throw new TypeError('randint(): argument size must be a tuple of ints');
   const bounds = args.filter((a) => a !== null && a !== undefined) as number[];

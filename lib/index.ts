@@ -6,6 +6,21 @@ import './tensor-methods';
 import * as pointwise from './ops/pointwise';
 import * as shape from './ops/shape';
 import * as creation from './creation';
+import * as reduceOps from './ops/reduce';
+import * as compareOps from './ops/compare';
+import * as linalgOps from './ops/linalg';
+import * as poolOps from './ops/pool';
+import * as einsumOps from './ops/einsum';
+import * as convOps from './ops/conv';
+import * as ternaryOps from './ops/ternary';
+import * as normOps from './ops/norm';
+import * as embeddingOps from './ops/embedding';
+import * as joinOps from './ops/join';
+import * as gatherScatterOps from './ops/gather-scatter';
+import * as selectOps from './ops/select';
+import * as sortOps from './ops/sort';
+import * as indexingOps from './indexing';
+import { profiledExports } from './ops/registry';
 import { native } from './native';
 import { cpu, Device } from './device';
 import { CUDA_UNAVAILABLE } from './device';
@@ -27,21 +42,43 @@ export {
   tensor, from, empty, zeros, ones, full, emptyLike, zerosLike, onesLike, fullLike, randLike, randnLike,
   arange, linspace, eye, rand, randn, randint, randperm,
 } from './creation';
-export {
+// torch.<op> functions are the registry's profiled entry points (profiledExports), so the
+// profiler records torch.sum(x) as aten::sum just as it records x.sum().
+export const {
   add, sub, mul, div, floorDivide, pow, remainder, fmod, maximum, minimum, atan2, eq, ne, lt, le, gt, ge,
   logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor, neg, abs, sign, sqrt, rsqrt, exp,
   expm1, log, log1p, log2, sin, cos, tan, tanh, sigmoid, relu, floor, ceil, trunc, round, reciprocal,
-  square, logicalNot, bitwiseNot, isnan, isinf, isfinite, silu, gelu, softplus, leakyRelu, clamp,
-  clamp as clip, where, sub as subtract, mul as multiply, div as divide, neg as negative, abs as absolute,
-} from './ops/pointwise';
-export {
-  reshape, flatten, unflatten, squeeze, unsqueeze, transpose, transpose as swapaxes, transpose as swapdims,
-  tT as t, permute, movedim, movedim as moveaxis, narrow, select, diagonal, asStrided,
-} from './ops/shape';
-export { sum, mean, prod, std, variance as var, norm, logsumexp, amax, amin, all, any, cumsum, cumprod, countNonzero, max, min, argmax, argmin, median, mode, softmax, logSoftmax, type ValuesIndices } from './ops/reduce';
-export { matmul, mm, bmm, mv, dot, outer, outer as ger, addmm, baddbmm } from './ops/linalg';
+  square, logicalNot, bitwiseNot, isnan, isinf, isfinite, silu, gelu, softplus, leakyRelu, clamp, where,
+} = profiledExports(pointwise);
+export { clamp as clip, sub as subtract, mul as multiply, div as divide, neg as negative, abs as absolute };
+const shapeFns = profiledExports(shape);
+export const { reshape, flatten, unflatten, squeeze, unsqueeze, transpose, permute, movedim, narrow, select, diagonal, asStrided } = shapeFns;
+const { tT } = shapeFns;
+export { transpose as swapaxes, transpose as swapdims, tT as t, movedim as moveaxis };
+const reduceFns = profiledExports(reduceOps);
+export const {
+  sum, mean, prod, std, norm, logsumexp, amax, amin, all, any, cumsum, cumprod, countNonzero, max, min, argmax, argmin,
+  median, mode, softmax, logSoftmax,
+} = reduceFns;
+const { variance } = reduceFns;
+export { variance as var };
+export type { ValuesIndices } from './ops/reduce';
+export const { isclose, allclose, equal } = profiledExports(compareOps);
+export type { CloseOptions } from './ops/compare';
+export const { matmul, mm, bmm, mv, dot, outer, addmm, baddbmm } = profiledExports(linalgOps);
+export { outer as ger };
+export const { maxPool2d, maxPool1d, avgPool1d } = profiledExports(poolOps);
+export const { einsum } = profiledExports(einsumOps);
+export const { conv1d, conv2d, convTranspose2d } = profiledExports(convOps);
+export const { lerp, addcmul, addcdiv } = profiledExports(ternaryOps);
+export const { torchBatchNorm: batchNorm, torchLayerNorm: layerNorm, groupNorm } = profiledExports(normOps);
+export const { torchEmbedding: embedding } = profiledExports(embeddingOps);
 export { registry } from './ops/registry';
-export { cat, cat as concatenate, cat as concat, stack, vstack, hstack, dstack, chunk, split, tensorSplit, unbind } from './ops/join';
+export const { cat, stack, vstack, hstack, dstack, chunk, split, tensorSplit, unbind } = profiledExports(joinOps);
+export { cat as concatenate, cat as concat };
+export const { gather, scatter, scatterAdd, indexSelect, indexAdd, take } = profiledExports(gatherScatterOps);
+export const { maskedFill, maskedSelect, tril, triu, flip, roll, tile, repeatInterleave } = profiledExports(selectOps);
+export const { sort, argsort, topk } = profiledExports(sortOps);
 export * as autograd from './autograd';
 export * as nn from './nn';
 export * as optim from './optim';
@@ -50,8 +87,10 @@ export { rnn } from './nn/utils';
 import { rnn as rnnUtils } from './nn/utils';
 export const padSequence = rnnUtils.padSequence;
 export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled } from './autograd/grad-mode';
-export { nonzero, argwhere } from './indexing';
+export const { nonzero, argwhere, indexPut } = profiledExports(indexingOps);
 export { setPrintoptions, getPrintoptions } from './print';
+export { toTransferable, fromTransferable, type TransferableTensor } from './transfer';
+export { save, load, saveSafetensors, loadSafetensors, saveNpy, loadNpy, loadNpz, serialize, deserialize, type SaveOptions, type StateDict, type SafetensorsContents } from './io';
 
 export const device = (spec: string): Device => (spec === 'cpu' ? cpu : (() => { throw new TensorError(CUDA_UNAVAILABLE); })());
 

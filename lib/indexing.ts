@@ -17,9 +17,11 @@ import { TensorError } from './errors';
 import { native, writeLoop } from './native';
 import { Operand, outputStrides, scalarOperand, tensorAsOperand, tensorOperand } from './ops/operands';
 import { defineOp } from './ops/registry';
-import { computeViewStrides, expand, makeView, permute, scatterInto, select, unsqueeze } from './ops/shape';
+import { computeViewStrides, expand, makeView, permute, reshape, scatterInto, select, unsqueeze } from './ops/shape';
 import { needsGrad, record } from './autograd/node';
 import { noGrad } from './autograd/grad-mode';
+import { inplaceWithGrad } from './autograd/inplace';
+import { sumToSize } from './autograd/grad-utils';
 import { broadcastShapesOf } from './promotion';
 import { contiguousStrides, numelOf } from './size';
 import { Tensor, Scalar, isDenseNonOverlapping, scalarToNumber, checkInplace } from './tensor';
@@ -375,7 +377,9 @@ export function index(self: Tensor, ...args: IndexArg[]): Tensor {
 function dropLeadingOnes(t: Tensor): Tensor {
   let k = 0;
   while (k < t.dim() && t._shape[k] === 1) k++;
-  return k === 0 ? t : t._view(t._shape.slice(k), t._strides.slice(k), t._offset);
+  if (k === 0) return t;
+  // In the graph, as a recorded view, so the value still gets its gradient.
+  return t._requiresGrad ? reshape(t, t._shape.slice(k)) : t._view(t._shape.slice(k), t._strides.slice(k), t._offset);
 }
 
 /** at::indexing::copy_to: equal shapes copy, a 0-d value fills, else the value expands. */
@@ -462,18 +466,46 @@ function scatter(dst: Tensor, raw: readonly (Tensor | null)[], value: Tensor | S
 
 export function indexPut_(self: Tensor, args: readonly IndexArg[], value: Tensor | Scalar, accumulate = false): Tensor {
   checkInplace(self);
-  if (needsGrad([self, value]))
-    throw new TensorError('indexPut_ on tensors that require grad is not supported yet: build the result out of place (torch.where, cat)');
   // Python's setitem shortcuts: t[False] = v does nothing, t[True] = v writes t.unsqueeze(0).
   if (args.length === 1 && args[0] === false) return self;
   const { view, indices } = args.length === 1 && args[0] === true ? { view: unsqueeze(self, 0), indices: [] } : applySlicing(self, args);
-  if (indices.length > 0) scatter(view, indices, value, accumulate);
-  else if (accumulate) accumulateInto(view, value);
+  // Basic indices only write through a view: copy_/fill_/add_ record that (CopySlices).
+  if (indices.length > 0) {
+    if (needsGrad([self, value])) return indexPutWithGrad(self, args, value, accumulate);
+    scatter(view, indices, value, accumulate);
+  } else if (accumulate) accumulateInto(view, value);
   else copyTo(view, value);
   return self;
 }
 
+/**
+ * indexPut_ in the graph (IndexPutBackward0, rebased as any in-place op, CopySlices through
+ * views): self's gradient is g with the written places zeroed (kept when accumulating);
+ * the value's is g at those places, summed back to the value's shape.
+ */
+function indexPutWithGrad(self: Tensor, args: readonly IndexArg[], value: Tensor | Scalar, accumulate: boolean): Tensor {
+  return inplaceWithGrad(self, (old) => indexPutRecorded(old, args, value, accumulate));
+}
+
+/** The out-of-place index_put of `old` in the graph, as one IndexPutBackward0 node. */
+function indexPutRecorded(old: Tensor, args: readonly IndexArg[], value: Tensor | Scalar, accumulate: boolean): Tensor {
+  const out = noGrad(() => indexPut_(old.clone(), args, value, accumulate));
+  record('IndexPutBackward0', [old, value], [out], () => ([g]) => {
+    if (!g) return [null, null];
+    const forSelf = accumulate ? g : indexPut(g, args, 0);
+    if (!(value instanceof Tensor) || !value._requiresGrad) return [forSelf, null];
+    // The value may carry leading 1-dims the indexing result lacks (setitem drops them).
+    const picked = index(g, ...args);
+    const core = value._shape.slice(Math.max(0, value._shape.length - picked._shape.length));
+    const summed = sumToSize(picked, core).reshape([...value._shape]);
+    return [forSelf, summed.dtype === value.dtype ? summed : summed.to(value.dtype)];
+  });
+  return out;
+}
+
 export function indexPut(self: Tensor, args: readonly IndexArg[], value: Tensor | Scalar, accumulate = false): Tensor {
+  // torch.index_put records one node over self and the value (no CloneBackward0 between).
+  if (needsGrad([self, value])) return indexPutRecorded(self, args, value, accumulate);
   return indexPut_(self.clone(), args, value, accumulate);
 }
 
@@ -506,6 +538,6 @@ export function argwhere(t: Tensor): Tensor {
 }
 
 defineOp({ name: 'index', kind: 'index', method: index, backwardName: 'IndexBackward0' });
-defineOp({ name: 'indexPut', kind: 'index', method: indexPut, inplace: indexPut_, backwardName: 'IndexPutBackward0' });
+defineOp({ name: 'indexPut', kind: 'index', fn: indexPut, method: indexPut, inplace: indexPut_, backwardName: 'IndexPutBackward0' });
 defineOp({ name: 'nonzero', kind: 'index', fn: nonzero, method: nonzero });
 defineOp({ name: 'argwhere', kind: 'index', fn: argwhere, method: argwhere });

@@ -39,9 +39,23 @@ export interface NativeAddon {
   nonzero(input: Bytes, out?: Bytes): number | undefined;
   /** out = alpha * a @ b + beta * out; meta layout in native/src/bindings/linalg_binding.cc. */
   matmul(out: Bytes, a: Bytes, b: Bytes, alpha: number, beta: number): void;
+  /** Convolution passes; meta layout in native/src/bindings/conv_binding.cc. */
+  conv2d(out: Bytes, a: Bytes, b: Bytes, bias?: Bytes): void;
   reduce(op: number, out: Bytes, input: Bytes, p: number): void;
   argReduce(op: number, values: Bytes, indices: Bytes, input: Bytes): void;
   dimOp(op: number, out: Bytes, input: Bytes, dim: number): void;
+  /** Selection along one dim; meta layouts in native/src/bindings/select_binding.cc. */
+  gatherAlong(out: Bytes, src: Bytes, index: Bytes, dtypeCode: number, message: number, dim: number): void;
+  scatterAlong(target: Bytes, src: Bytes, index: Bytes, dtypeCode: number, reduce: number, message: number, dim: number): void;
+  sortAlong(values: Bytes, indices: Bytes, input: Bytes, dtypeCode: number, descending: boolean, stable: boolean): void;
+  topk(values: Bytes, indices: Bytes, input: Bytes, dtypeCode: number, largest: boolean, sorted: boolean): void;
+  /** Pooling / interpolation; op codes and meta layout in lib/ops/pool-kernel.ts. */
+  pool2d(op: number, big: Bytes, small: Bytes, index?: Bytes): void;
+  /** Batch/layer norm (native/src/bindings/norm_binding.cc has the meta layout). */
+  normStats(mean: Bytes, variance: Bytes, input: Bytes): void;
+  normApply(out: Bytes, input: Bytes, mean: Bytes, invstd: Bytes, weight: Bytes | null, bias: Bytes | null, axis: number): void;
+  batchNormBackward(gradInput: Bytes | null, gradWeight: Bytes | null, gradBias: Bytes | null, gradOut: Bytes, input: Bytes, mean: Bytes, invstd: Bytes, weight: Bytes | null, training: boolean): void;
+  layerNormBackward(gradInput: Bytes | null, gradWeight: Bytes | null, gradBias: Bytes | null, gradOut: Bytes, input: Bytes, mean: Bytes, invstd: Bytes, weight: Bytes | null): void;
 }
 
 function load(): NativeAddon {

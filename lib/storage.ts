@@ -27,6 +27,18 @@ export class Storage {
     return typeof SharedArrayBuffer !== 'undefined' && this.bytes.buffer instanceof SharedArrayBuffer;
   }
 
+  /**
+   * Moves the bytes into a SharedArrayBuffer (PyTorch's share_memory_): every tensor and
+   * view on this storage follows, since they all hold this object, not the bytes.
+   */
+  moveToShared(): void {
+    this.assertAlive();
+    if (this.isShared) return;
+    const shared = new Uint8Array(new SharedArrayBuffer(this.bytes.byteLength));
+    shared.set(this.bytes);
+    this.bytes = shared;
+  }
+
   /** Gives pooled memory back now; the storage is unusable afterwards. */
   dispose(): void {
     if (this.disposed) return;

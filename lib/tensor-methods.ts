@@ -15,6 +15,10 @@ type Dims = (number | readonly number[])[];
 
 declare module './tensor' {
   interface Tensor {
+    // whole-tensor comparisons (lib/ops/compare.ts)
+    isclose(other: Tensor, opts?: import('./ops/compare').CloseOptions): Tensor;
+    allclose(other: Tensor, opts?: import('./ops/compare').CloseOptions): boolean;
+    equal(other: Tensor): boolean;
     // pointwise (lib/ops/pointwise.ts)
     add(other: TensorLike, opts?: AlphaOpts | number): Tensor;
     add_(other: TensorLike, opts?: AlphaOpts | number): Tensor;
@@ -44,7 +48,7 @@ declare module './tensor' {
     ceil: Unary; ceil_: UnaryInplace; trunc: Unary; trunc_: UnaryInplace; fix: Unary;
     round(opts?: Out & { decimals?: number }): Tensor; round_: UnaryInplace;
     reciprocal: Unary; reciprocal_: UnaryInplace; square: Unary; square_: UnaryInplace;
-    logicalNot: Unary; bitwiseNot: Unary; bitwiseNot_: UnaryInplace; isnan: Unary; isinf: Unary; isfinite: Unary;
+    logicalNot: Unary; logicalNot_: UnaryInplace; bitwiseNot: Unary; bitwiseNot_: UnaryInplace; isnan: Unary; isinf: Unary; isfinite: Unary;
     silu: Unary; silu_: UnaryInplace; gelu(opts?: { approximate?: 'none' | 'tanh' }): Tensor;
     clamp(min?: number | Tensor | null | ClampOpts, max?: number | Tensor | null): Tensor;
     clamp_(min?: number | Tensor | null | ClampOpts, max?: number | Tensor | null): Tensor;
@@ -59,11 +63,17 @@ declare module './tensor' {
     flatten(startDim?: number, endDim?: number): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
+    squeeze_(dim?: number | readonly number[]): Tensor;
     unsqueeze(dim: number): Tensor;
+    unsqueeze_(dim: number): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
+    transpose_(dim0: number, dim1: number): Tensor;
+    swapaxes_(dim0: number, dim1: number): Tensor;
+    swapdims_(dim0: number, dim1: number): Tensor;
     swapaxes(dim0: number, dim1: number): Tensor;
     swapdims(dim0: number, dim1: number): Tensor;
     t(): Tensor;
+    t_(): Tensor;
     readonly T: Tensor;
     readonly mT: Tensor;
     permute(...dims: Dims): Tensor;
@@ -76,6 +86,7 @@ declare module './tensor' {
     unfold(dimension: number, size: number, step: number): Tensor;
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
+    asStrided_(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
   }
 }
 

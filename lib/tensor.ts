@@ -10,7 +10,7 @@ import { Size, makeSize, contiguousStrides, numelOf } from './size';
 import { Storage } from './storage';
 import { native, writeLoop } from './native';
 import { modeState } from './autograd/grad-mode';
-import { Node, record, needsGrad } from './autograd/node';
+import { Node, record, needsGrad, refreshView } from './autograd/node';
 import type { TensorHook } from './autograd/node';
 import { MemoryFormat, stridesForFormat, isContiguousAs, suggestFormat, contiguousFormat, preserveFormat, parseMemoryFormat } from './memory-format';
 
@@ -45,6 +45,9 @@ export class Tensor {
   _wrappedNumber = false;
   /** For a view: the tensor whose storage it views (autograd rebases in-place ops through it). */
   _base: Tensor | null = null;
+  /** For a view made by a view op: its base's gradFn when this view's gradFn was set; a base
+   * changed in place since then regenerates it (lib/autograd/node.ts, staleView). */
+  _viewOf: Node | null | undefined = undefined;
 
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this._storage = storage;
@@ -122,8 +125,14 @@ export class Tensor {
   isShared(): boolean {
     return this._storage.isShared;
   }
+  /** Moves this tensor's storage (and so every view of it) into shared memory; see lib/transfer.ts. */
+  shareMemory_(): this {
+    this._storage.moveToShared();
+    return this;
+  }
 
   get requiresGrad(): boolean {
+    if (this._viewOf !== undefined) refreshView(this);
     return this._requiresGrad;
   }
   set requiresGrad(value: boolean) {
@@ -199,14 +208,26 @@ export class Tensor {
   copy_(src: Tensor | Scalar): this {
     if (!(src instanceof Tensor)) return this.fill_(src);
     checkInplace(this);
-    rawCopy(this, src);
     if (needsGrad([this, src])) {
       const srcShape = src._shape;
       const dtype = src.dtype;
       // The old value is overwritten: no gradient flows to it; src gets the gradient summed
       // back over the dims copy_ broadcast it along.
-      record('CopyBackwards', [this, src], [this], () => ([g]) => [null, g ? sumTo(g, srcShape).to(dtype) : null]);
+      const backward = () => ([g]: (Tensor | null)[]) => [null, g ? sumTo(g, srcShape).to(dtype) : null];
+      if (this._base !== null) {
+        // Through a view: the base's node becomes CopySlices (lib/autograd/inplace.ts).
+        return inplaceWithGradImpl(this, (old) => {
+          const out = emptyLikeLayout(old, old.dtype, preserveFormat);
+          rawCopy(out, src);
+          record('CopyBackwards', [old, src], [out], backward);
+          return out;
+        }) as this;
+      }
+      rawCopy(this, src);
+      record('CopyBackwards', [this, src], [this], backward);
+      return this;
     }
+    rawCopy(this, src);
     return this;
   }
 
@@ -217,6 +238,8 @@ export class Tensor {
     }
     checkInplace(this);
     this._storage.assertAlive();
+    // In the graph, the old value gets no gradient (PyTorch's FillBackward2 / ZeroBackward0).
+    if (needsGrad([this])) return inplaceWithGradImpl(this, (old) => filledLike(old, value, 'FillBackward2')) as this;
     writeLoop(this._shape, [{ dtype: this.dtype, offset: this._offset, strides: this._strides }]);
     native.fill(this._storage.bytes, scalarToNumber(value));
     this._storage.version++;
@@ -224,6 +247,10 @@ export class Tensor {
   }
 
   zero_(): this {
+    if (needsGrad([this])) {
+      checkInplace(this);
+      return inplaceWithGradImpl(this, (old) => filledLike(old, 0, 'ZeroBackward0')) as this;
+    }
     return this.fill_(0);
   }
 
@@ -383,6 +410,9 @@ export function rawCopy(dst: Tensor, src: Tensor): void {
   dst._storage.version++;
 }
 
+const VIEW_MADE_IN_NO_GRAD =
+  "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+
 /** PyTorch's refusals for in-place writes: leaves that require grad, inference tensors. */
 export function checkInplace(t: Tensor): void {
   t._storage.assertAlive();
@@ -392,11 +422,28 @@ export function checkInplace(t: Tensor): void {
     const base = t._base;
     if (base !== null && base._requiresGrad && base.gradFn === null)
       throw new TensorError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+    if (base !== null && base._requiresGrad && t._viewMadeInNoGrad) throw new TensorError(VIEW_MADE_IN_NO_GRAD);
   }
   if (t._inference && !modeState.inference)
     throw new TensorError(
       'Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.',
     );
+}
+
+/** Set by lib/autograd/inplace.ts (it needs view ops, which load after this file). */
+let inplaceWithGradImpl: (self: Tensor, compute: (old: Tensor) => Tensor) => Tensor = () => {
+  throw new TensorError('autograd engine not loaded');
+};
+export function setInplaceWithGrad(fn: typeof inplaceWithGradImpl): void {
+  inplaceWithGradImpl = fn;
+}
+
+/** A new tensor like `old` holding `value`, recorded as `name` (its input gets no gradient). */
+function filledLike(old: Tensor, value: Scalar, name: string): Tensor {
+  const out = emptyLikeLayout(old, old.dtype, preserveFormat);
+  out.fill_(value);
+  record(name, [old], [out], () => () => [null]);
+  return out;
 }
 
 /** Set by lib/autograd/grad-utils (it needs reductions, which load after this file). */

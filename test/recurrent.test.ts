@@ -113,3 +113,16 @@ describe('recurrent layers: errors and gradcheck', () => {
     expect(c.sub(a).abs().max().item()).toBeGreaterThan(0);
   });
 });
+
+test('positional arguments as PyTorch, optionally followed by an options object', () => {
+  const lstm = new nn.LSTM(10, 20, 2, { batchFirst: true });
+  expect(lstm.numLayers).toBe(2);
+  expect(lstm.batchFirst).toBe(true);
+  const [, [h]] = lstm.forward(torch.randn(4, 7, 10));
+  expect([...h.shape]).toEqual([2, 4, 20]);
+  const rnn = new nn.RNN(10, 20, 2, false);
+  expect(rnn.bias).toBe(false);
+  expect(rnn.nonlinearity).toBe('tanh');
+  expect(new nn.RNN(3, 4, { nonlinearity: 'relu' }).nonlinearity).toBe('relu');
+  expect(new nn.GRU(3, 4, 1, true, true).batchFirst).toBe(true);
+});

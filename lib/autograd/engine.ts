@@ -8,9 +8,10 @@
 import { TensorError } from '../errors';
 import type { Tensor } from '../tensor';
 import { modeState, enableGrad, noGrad } from './grad-mode';
-import { AccumulateGrad, Edge, Node, edgeOf } from './node';
+import { AccumulateGrad, Edge, Node, edgeOf, qualifiedName } from './node';
 import { accumulate, onesLikeGrad } from './grad-utils';
 import { installAutograd } from '../tensor';
+import { profilerState } from './profiler-state';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -26,6 +27,8 @@ interface RunOptions {
   captured?: (Tensor | null)[];
   /** backward(inputs=...): accumulate only into these leaves' nodes. */
   onlyLeaves?: Set<Node>;
+  /** Sums the engine made itself (nobody else holds them): a leaf may take one as its .grad. */
+  owned?: Set<Tensor>;
 }
 
 function rootGrads(outputs: Tensor[], grads: (Tensor | null | undefined)[] | undefined): Tensor[] {
@@ -80,10 +83,14 @@ function runHooks(node: Node, grads: (Tensor | null)[]): void {
 function execute(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): void {
   const deps = dependencies(rootEdges);
   const pending = new Map<Node, (Tensor | null)[]>();
+  const owned = new Set<Tensor>();
+  opts = { ...opts, owned };
   const addGrad = (edge: Edge, g: Tensor) => {
     let buf = pending.get(edge.node);
     if (!buf) pending.set(edge.node, (buf = new Array(edge.node.numOutputs).fill(null)));
-    buf[edge.inputNr] = accumulate(buf[edge.inputNr], g);
+    const prev = buf[edge.inputNr];
+    buf[edge.inputNr] = accumulate(prev, g);
+    if (prev !== null && !opts.createGraph) owned.add(buf[edge.inputNr] as Tensor);
   };
   rootEdges.forEach((e, i) => addGrad(e, rootGradients[i]));
   const ready: Node[] = [];
@@ -101,13 +108,7 @@ function execute(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): 
     const captureAt = opts.capture?.get(node);
     if (captureAt && opts.captured) for (const [k, slot] of captureAt) opts.captured[slot] = accumulate(opts.captured[slot], grads[k]);
 
-    let inputGrads: (Tensor | null)[] = [];
-    if (node instanceof AccumulateGrad) {
-      if (!opts.capture && (!opts.onlyLeaves || opts.onlyLeaves.has(node)) && grads[0]) accumulateIntoLeaf(node.variable, grads[0], opts.createGraph);
-    } else if (grads.some((g) => g !== null)) {
-      inputGrads = node.apply(grads);
-      if (!opts.retainGraph) node.release();
-    } else if (!opts.retainGraph) node.release();
+    const inputGrads = profilerState.active ? profileNode(node, grads, opts) : runNode(node, grads, opts);
 
     node.edges.forEach((edge, i) => {
       if (!edge) return;
@@ -120,11 +121,41 @@ function execute(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): 
   }
 }
 
-function accumulateIntoLeaf(leaf: Tensor, grad: Tensor, createGraph: boolean): void {
+/** Runs one node: its derivative, or the accumulation into its leaf. */
+function runNode(node: Node, grads: (Tensor | null)[], opts: RunOptions): (Tensor | null)[] {
+  let inputGrads: (Tensor | null)[] = [];
+  if (node instanceof AccumulateGrad) {
+    const g = grads[0];
+    // A sum only the engine holds may become .grad as it is (PyTorch steals such buffers too).
+    const stealable = g !== null && node.preHooks === null && opts.owned !== undefined && opts.owned.has(g);
+    if (!opts.capture && (!opts.onlyLeaves || opts.onlyLeaves.has(node)) && g) accumulateIntoLeaf(node.variable, g, opts.createGraph, stealable);
+  } else if (grads.some((g) => g !== null)) {
+    inputGrads = node.apply(grads);
+    if (!opts.retainGraph) node.release();
+  } else if (!opts.retainGraph) node.release();
+  return inputGrads;
+}
+
+/** runNode inside the two ranges PyTorch's profiler shows for a node (its name within the engine's). */
+function profileNode(node: Node, grads: (Tensor | null)[], opts: RunOptions): (Tensor | null)[] {
+  const sink = profilerState.sink;
+  if (sink === null) return runNode(node, grads, opts);
+  const name = qualifiedName(node);
+  sink.begin(`autograd::engine::evaluate_function: ${name}`, null);
+  sink.begin(name, grads);
+  try {
+    return runNode(node, grads, opts);
+  } finally {
+    sink.end();
+    sink.end();
+  }
+}
+
+function accumulateIntoLeaf(leaf: Tensor, grad: Tensor, createGraph: boolean, stealable = false): void {
   const g = createGraph ? grad : grad.detach();
   if (leaf.grad === null) {
     // A fresh buffer (never an alias of a tensor the user still holds), as PyTorch's AccumulateGrad.
-    leaf.grad = createGraph ? g : g.clone();
+    leaf.grad = createGraph || stealable ? g : g.clone();
   } else if (createGraph) {
     leaf.grad = leaf.grad.add(g);
   } else {

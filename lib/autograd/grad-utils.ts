@@ -6,9 +6,12 @@ import type { Tensor } from '../tensor';
 import { onesLike } from '../creation';
 import { sum } from '../ops/reduce';
 import { setSumTo } from '../tensor';
+import { profiled, profilerState } from './profiler-state';
 
+/** backward()'s implicit gradient of a scalar output (shows as aten::ones_like, as in PyTorch). */
 export function onesLikeGrad(t: Tensor): Tensor {
-  return onesLike(t, { memoryFormat: undefined });
+  if (!profilerState.active) return onesLike(t, { memoryFormat: undefined });
+  return profiled('aten::ones_like', [t], () => onesLike(t, { memoryFormat: undefined }));
 }
 
 export function accumulate(a: Tensor | null, b: Tensor | null): Tensor | null {

@@ -41,7 +41,7 @@ export class SavedTensor {
       // PyTorch names the node that made the tensor: for a saved output the node that
       // saved it; for a saved input its current gradFn (leaves have none).
       const maker = this.isOutput ? this.owner : t.gradFn;
-      const what = maker ? `, which is output ${t._outputNr} of ${maker.name()},` : '';
+      const what = maker ? `, which is output ${t._outputNr} of ${qualifiedName(maker)},` : '';
       throw new TensorError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: [${typeName} [${t._shape.join(', ')}]]${what} is at version ${t._version}; expected version ${this.version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
       );
@@ -51,6 +51,15 @@ export class SavedTensor {
   release(): void {
     this.tensor = null;
   }
+}
+
+/** Nodes PyTorch writes in C++ namespace form in messages and profiles (name() stays short). */
+const CPP_NODES = new Set(['AccumulateGrad', 'CopySlices', 'CopyBackwards']);
+
+/** The name PyTorch's grad_fn->name() gives: 'torch::autograd::CopySlices' for the C++ nodes. */
+export function qualifiedName(node: Node): string {
+  const name = node.name();
+  return CPP_NODES.has(name) ? `torch::autograd::${name}` : name;
 }
 
 export class Node {
@@ -116,8 +125,24 @@ export class AccumulateGrad extends Node {
   }
 }
 
+/** Set by lib/autograd/inplace.ts: gives a view a gradFn over its base's current node. */
+let regenerateView: (view: Tensor) => void = () => undefined;
+export function setViewRegenerator(fn: typeof regenerateView): void {
+  regenerateView = fn;
+}
+
+/**
+ * Whether `t` is a view whose base was changed in place since its gradFn was set; if so
+ * its gradFn is regenerated first (PyTorch does this when grad_fn is read).
+ */
+export function refreshView(t: Tensor): void {
+  const seen = t._viewOf;
+  if (seen !== undefined && t._base !== null && t._base.gradFn !== seen) regenerateView(t);
+}
+
 /** The edge a gradient for `t` should flow along, or null if `t` needs none. */
 export function edgeOf(t: Tensor): Edge | null {
+  refreshView(t);
   if (!t._requiresGrad) return null;
   if (t.gradFn) return { node: t.gradFn, inputNr: t._outputNr };
   t._gradAccumulator ??= new AccumulateGrad(t);
@@ -127,7 +152,16 @@ export function edgeOf(t: Tensor): Edge | null {
 /** Whether an op on these inputs must be recorded. */
 export function needsGrad(inputs: readonly unknown[]): boolean {
   if (!modeState.gradEnabled) return false;
-  for (const x of inputs) if (x !== null && typeof x === 'object' && (x as Tensor)._requiresGrad) return true;
+  for (const x of inputs) {
+    if (x === null || typeof x !== 'object') continue;
+    const t = x as Tensor;
+    if (t._requiresGrad) return true;
+    // A view of a base that started needing grad (written through another view) needs it too.
+    if (t._viewOf !== undefined) {
+      refreshView(t);
+      if (t._requiresGrad) return true;
+    }
+  }
   return false;
 }
 

@@ -9,6 +9,14 @@ import { arange, rand } from '../creation';
 import { relu as reluOp, sigmoid as sigmoidOp, tanh as tanhOp, gelu as geluOp, silu as siluOp, leakyRelu as leakyReluOp, softplus as softplusOp, eq, mul, neg, add, sub, log, clamp, abs, where, div } from '../ops/pointwise';
 import { linear as linearOp } from '../ops/linalg';
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp, sum, mean } from '../ops/reduce';
+export { batchNorm, layerNorm, groupNorm } from '../ops/norm';
+export { embedding } from '../ops/embedding';
+export { pad } from '../ops/pad';
+export { scaledDotProductAttention } from '../ops/attention';
+export { bilinear } from '../ops/bilinear';
+export { conv1d, conv2d, convTranspose2d } from '../ops/conv';
+export { maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d } from '../ops/pool';
+export { interpolate } from '../ops/interpolate';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -175,7 +183,14 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 /** one_hot: int64 class indices -> int64 (..., numClasses). */
 export function oneHot(t: Tensor, numClasses = -1): Tensor {
   if (t.dtype !== int64) throw new TensorError('one_hot is only applicable to index tensor.');
-  const classes = numClasses === -1 ? (t.numel() === 0 ? 0 : Number(t.max().item()) + 1) : numClasses;
+  // PyTorch's checks, in its order: an empty input needs numClasses; values in [0, numClasses).
+  if (t.numel() === 0) {
+    if (numClasses <= 0) throw new TensorError('Can not infer total number of classes from empty tensor.');
+  } else {
+    if (Number(t.min().item()) < 0) throw new TensorError('Class values must be non-negative.');
+    if (numClasses !== -1 && numClasses <= Number(t.max().item())) throw new TensorError('Class values must be smaller than num_classes.');
+  }
+  const classes = numClasses === -1 ? Number(t.max().item()) + 1 : numClasses;
   return eq(t.unsqueeze(-1), arange(classes)).to(int64);
 }
 

@@ -167,21 +167,31 @@ export class Module {
     return this;
   }
 
-  /** Name -> tensor, parameters then buffers per module, in PyTorch's order. */
-  stateDict(): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
+  /** The parameter and persistent buffer objects themselves, keyed as in stateDict(). */
+  private stateTensors(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
     for (const [name, mod] of this.namedModules()) {
       const prefix = name ? `${name}.` : '';
-      for (const [k, v] of mod.ownEntries()) if (v instanceof Parameter) out[prefix + k] = v.detach();
+      for (const [k, v] of mod.ownEntries()) if (v instanceof Parameter) out.push([prefix + k, v]);
       for (const b of mod._bufferNames ?? []) {
         const v = (mod as unknown as Record<string, unknown>)[b];
-        if (v instanceof Tensor && !mod._nonPersistent?.has(b)) out[prefix + b] = v.detach();
+        if (v instanceof Tensor && !mod._nonPersistent?.has(b)) out.push([prefix + b, v]);
       }
     }
     return out;
   }
 
-  loadStateDict(stateDict: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
+  /** Name -> tensor, parameters then buffers per module, in PyTorch's order. */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries(this.stateTensors().map(([k, v]) => [k, v.detach()]));
+  }
+
+  /**
+   * Copies the state dict's values into the parameters and buffers; with `assign: true`
+   * (PyTorch 2.1's load_state_dict(assign=True)) they take the given tensors' memory
+   * instead, which is how a worker binds its model to parameters shared by another thread.
+   */
+  loadStateDict(stateDict: Record<string, Tensor>, opts: { strict?: boolean; assign?: boolean } = {}): LoadResult {
     const strict = opts.strict ?? true;
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
@@ -202,6 +212,16 @@ export class Module {
     }
     if (errors.length)
       throw new TensorError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+    if (opts.assign) {
+      for (const [k, target] of this.stateTensors()) {
+        const src = stateDict[k];
+        if (!src) continue;
+        if (src.dtype !== target.dtype)
+          throw new TensorError(`loadStateDict(assign=true): ${k} has dtype ${String(src.dtype)}, the model's is ${String(target.dtype)}`);
+        target._takeStorageOf(src);
+      }
+      return { missingKeys, unexpectedKeys };
+    }
     noGrad(() => {
       for (const [k, target] of Object.entries(own)) if (stateDict[k]) target.copy_(stateDict[k]);
     });
@@ -235,7 +255,7 @@ export class Module {
 
   /** Moves parameters to shared memory (Hogwild training; see API.md §8). */
   shareMemory(): this {
-    for (const t of [...this.parameters(), ...this.buffers()]) (t as Tensor & { shareMemory_?: () => Tensor }).shareMemory_?.();
+    for (const t of [...this.parameters(), ...this.buffers()]) t.shareMemory_();
     return this;
   }
 

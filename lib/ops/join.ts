@@ -71,7 +71,10 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       throw new TensorError(`stack expects each tensor to be equal size, but got [${ref._shape.join(', ')}] at entry 0 and [${t._shape.join(', ')}] at entry ${i}`);
   });
   const d = ref.wrapDim(dim, ref.dim() + 1);
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  // One StackBackward0 node (not CatBackward0 over UnsqueezeBackward0s), as PyTorch's graph.
+  const out = noGrad(() => cat(tensors.map((t) => unsqueeze(t, d)), d));
+  if (needsGrad(tensors)) record('StackBackward0', tensors, [out], () => ([g]) => tensors.map((t, i) => gradFor(select(g as Tensor, d, i), t)));
+  return out;
 }
 
 const atLeast = (t: Tensor, rank: number): Tensor => (t.dim() >= rank ? t : reshape(t, rank === 2 ? [1, t.numel()] : t.dim() === 0 ? [1, 1, 1] : t.dim() === 1 ? [1, t._shape[0], 1] : [...t._shape, 1]));

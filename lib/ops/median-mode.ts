@@ -6,8 +6,10 @@
 import { DType, bool, int64 } from '../dtype';
 import { TensorError } from '../errors';
 import { Tensor } from '../tensor';
+import { noGrad } from '../autograd/grad-mode';
 import { defineOp } from './registry';
 import { movedim } from './shape';
+import { recordReduction } from './reduce-grad';
 
 /** `[values, indices]`, also readable as `.values` / `.indices` (PyTorch's named tuple). */
 export type ValuesIndices = [Tensor, Tensor] & { readonly values: Tensor; readonly indices: Tensor };
@@ -93,14 +95,25 @@ export function median(input: Tensor, dim?: number | { dim?: number; keepdim?: b
     if (input.dtype === bool) throw new TensorError(`"median_cpu" not implemented for 'Bool'`);
     // The full median of nothing is NaN in PyTorch.
     if (input.numel() === 0) return Tensor.empty([], input.dtype).fill_(NaN);
-    return selectAlong('median', input.reshape(-1), 0, false, pickMedian)[0];
+    const result = noGrad(() => selectAlong('median', input.reshape(-1), 0, false, pickMedian)[0]);
+    recordReduction({ name: 'median', input, result, mask: input._shape.map(() => true), keepdim: false });
+    return result;
   }
-  return selectAlong('median', input, opts.dim, opts.keepdim ?? false, pickMedian);
+  return selectWithGrad('median', input, opts.dim, opts.keepdim ?? false, pickMedian);
 }
 
 export function mode(input: Tensor, dim: number | { dim?: number; keepdim?: boolean } = -1, keepdim = false): ValuesIndices {
   const opts = typeof dim === 'object' ? dim : { dim, keepdim };
-  return selectAlong('mode', input, opts.dim ?? -1, opts.keepdim ?? false, pickMode);
+  return selectWithGrad('mode', input, opts.dim ?? -1, opts.keepdim ?? false, pickMode);
+}
+
+/** selectAlong, then the gradient flows to the selected index (MedianBackward1, ModeBackward0). */
+function selectWithGrad(name: 'median' | 'mode', input: Tensor, dim: number, keepdim: boolean, pick: Picker): ValuesIndices {
+  const pair = noGrad(() => selectAlong(name, input, dim, keepdim, pick));
+  const rank = input._shape.length;
+  const d = rank === 0 ? 0 : input.wrapDim(dim);
+  recordReduction({ name, input, result: pair[0], mask: input._shape.map((_, i) => i === d), keepdim, indices: pair[1] });
+  return pair;
 }
 
 defineOp({ name: 'median', kind: 'reduction', fn: median, method: true, backwardName: 'MedianBackward0' });

@@ -55,6 +55,10 @@ export function tensorAsOperand(t: Tensor): Operand {
  * goes outside), and an undecided pair lets the dim keep moving outwards.
  */
 export function outputStrides(shape: readonly number[], inputStrides: readonly (readonly number[])[]): number[] {
+  // Fast path (most calls): every input row-major contiguous, where the sort below keeps
+  // the row-major order, so skip it (it dominated small ops' JavaScript time).
+  const rowMajor = rowMajorStrides(shape);
+  if (allEqualTo(inputStrides, rowMajor)) return rowMajor;
   const n = shape.length;
   const perm = Array.from({ length: n }, (_, i) => n - 1 - i); // perm[0]: innermost dim
   const compare = (dim0: number, dim1: number): number => {
@@ -83,6 +87,26 @@ export function outputStrides(shape: readonly number[], inputStrides: readonly (
     s *= Math.max(shape[d], 1);
   }
   return strides;
+}
+
+function allEqualTo(stridesList: readonly (readonly number[])[], target: readonly number[]): boolean {
+  for (let i = 0; i < stridesList.length; i++) {
+    const st = stridesList[i];
+    if (st.length !== target.length) return false;
+    for (let d = 0; d < st.length; d++) if (st[d] !== target[d]) return false;
+  }
+  return true;
+}
+
+/** Row-major strides, a size-0 dim counting as 1 (as the permuted layout below). */
+function rowMajorStrides(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    out[d] = s;
+    s *= Math.max(shape[d], 1);
+  }
+  return out;
 }
 
 export function newOutput(shape: readonly number[], dtype: DType, inputs: readonly Operand[]): Tensor {

@@ -7,8 +7,10 @@ import { Tensor } from '../tensor';
 import { int64 } from '../dtype';
 import { arange } from '../creation';
 import { needsGrad, record } from '../autograd/node';
-import { abs, add, div, eq, exp, mul, pow, sign, sub, where } from './pointwise';
-import { cumsum, mean, sum } from './reduce';
+import { abs, add, div, eq, exp, isnan, logicalAnd, logicalOr, mul, pow, sign, sub, where } from './pointwise';
+import { any, cumprod, cumsum, mean, sum } from './reduce';
+import { narrow } from './shape';
+import { cat } from './join';
 
 /** What a reduction's derivative needs to know about the run. */
 export interface ReductionRun {
@@ -32,7 +34,8 @@ const BACKWARD_NAMES: Record<string, [string, string]> = {
   amax: ['AmaxBackward0', 'AmaxBackward0'], amin: ['AminBackward0', 'AminBackward0'], max: ['MaxBackward1', 'MaxBackward0'],
   min: ['MinBackward1', 'MinBackward0'], norm: ['NormBackward1', 'NormBackward1'], var: ['VarBackward0', 'VarBackward0'],
   std: ['StdBackward0', 'StdBackward0'], logsumexp: ['LogsumexpBackward0', 'LogsumexpBackward0'],
-  cumsum: ['CumsumBackward0', 'CumsumBackward0'], softmax: ['SoftmaxBackward0', 'SoftmaxBackward0'], logSoftmax: ['LogSoftmaxBackward0', 'LogSoftmaxBackward0'],
+  cumsum: ['CumsumBackward0', 'CumsumBackward0'], cumprod: ['CumprodBackward0', 'CumprodBackward0'],
+  median: ['MedianBackward0', 'MedianBackward1'], mode: ['ModeBackward0', 'ModeBackward0'], softmax: ['SoftmaxBackward0', 'SoftmaxBackward0'], logSoftmax: ['LogSoftmaxBackward0', 'LogSoftmaxBackward0'],
 };
 
 /** Reduced dims back as size 1 (when keepdim was false), then expanded to the input's shape. */
@@ -63,6 +66,38 @@ function evenlyAmongTies(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
   return div(mul(expandBack(g, run), hit), count);
 }
 
+/** sum over positions k >= i along dim (cumsum's transpose). */
+function reversedCumsum(w: Tensor, dim: number): Tensor {
+  return add(sub(sum(w, { dim, keepdim: true }), cumsum(w, dim)), w);
+}
+
+/**
+ * cumprod: d out_k / d x_i = prod_{j <= k, j != i} x_j for k >= i. Without zeros that is
+ * out_k / x_i, so the gradient is reversedCumsum(g * out) / x (PyTorch's fast path). With a
+ * zero the division fails; then, per position i, the product is the cumprod of x with x_i
+ * replaced by 1 (O(n^2) along dim, as PyTorch's zero path, and itself differentiable).
+ */
+function cumprodGrad(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
+  const dim = run.dim as number;
+  if (x.dim() === 0 || x._shape[dim] <= 1) return g;
+  if (!any(eq(x, 0)).item()) return div(reversedCumsum(mul(run.result, g), dim), x);
+  const n = x._shape[dim];
+  const positions = arange(n, { dtype: int64 }).reshape(x._shape.map((s, d) => (d === dim ? s : 1)));
+  const parts: Tensor[] = [];
+  for (let i = 0; i < n; i++) {
+    const withoutI = cumprod(where(eq(positions, i), 1, x), dim);
+    parts.push(sum(narrow(mul(g, withoutI), dim, i, n - i), { dim, keepdim: true }));
+  }
+  return cat(parts, dim);
+}
+
+/** Full median: the gradient is shared evenly among the elements equal to it (NaN: the NaNs). */
+function medianGrad(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
+  const r = run.result;
+  const hit = logicalOr(eq(x, r), logicalAnd(isnan(x), isnan(r)));
+  return div(mul(expandBack(g, run), hit), sum(hit));
+}
+
 const FORMULAS: Record<string, (g: Tensor, x: Tensor, run: ReductionRun) => Tensor> = {
   sum: (g, _x, run) => expandBack(g, run),
   mean: (g, _x, run) => div(expandBack(g, run), reducedCount(run)),
@@ -72,7 +107,9 @@ const FORMULAS: Record<string, (g: Tensor, x: Tensor, run: ReductionRun) => Tens
   max: evenlyAmongTies,
   min: evenlyAmongTies,
   // cumsum: each input feeds every later output, so its gradient is the suffix sum of g.
-  cumsum: (g, _x, run) => add(sub(sum(g, { dim: run.dim, keepdim: true }), cumsum(g, run.dim as number)), g),
+  cumsum: (g, _x, run) => reversedCumsum(g, run.dim as number),
+  cumprod: cumprodGrad,
+  median: medianGrad,
   logsumexp: (g, x, run) => mul(expandBack(g, run), exp(sub(x, keepdimResult(run, run.result)))),
   norm: (g, x, run) => {
     const p = run.p ?? 2;
@@ -93,8 +130,10 @@ const FORMULAS: Record<string, (g: Tensor, x: Tensor, run: ReductionRun) => Tens
     const denom = mul(keepdimResult(run, run.result), reducedCount(run) - (run.p ?? 1));
     return mul(expandBack(g, run), div(centered, denom));
   },
-  // max/min along a dim: the gradient goes to the returned index (PyTorch's choice).
+  // max/min/median/mode along a dim: the gradient goes to the returned index (PyTorch's
+  // value_selecting_reduction_backward); a 0-d input is its own result.
   maxDim: (g, x, run) => {
+    if (x.dim() === 0) return g;
     const dim = dimsOf(run)[0];
     const positions = arange(x._shape[dim], { dtype: int64 }).reshape(x._shape.map((s, d) => (d === dim ? s : 1)));
     const picked = eq(positions, keepdimResult(run, run.indices as Tensor));

@@ -8,7 +8,10 @@
 import { DType, bool, defaultFloat, int64, uint8 } from '../dtype';
 import { TensorError } from '../errors';
 import { ArgReduceOp, DimOp, ReduceOp, native, writeLoop, LoopOperand } from '../native';
-import { Tensor } from '../tensor';
+import { Tensor, rawCopy, checkInplace } from '../tensor';
+import { needsGrad } from '../autograd/node';
+import { noGrad } from '../autograd/grad-mode';
+import { inplaceWithGrad } from '../autograd/inplace';
 import { defineOp } from './registry';
 import { checkOut } from './operands';
 import { maximum, minimum, scalarTypeNames } from './pointwise';
@@ -322,7 +325,7 @@ function scan(name: 'cumsum' | 'cumprod', input: Tensor, dimArg: number | DimOpO
   const direct = target !== undefined && target.dtype === kernelDtype;
   const result = direct ? target : Tensor.empty(src._shape, kernelDtype);
   if (src.numel() > 0) launchDimOp(DimOp[name], src, result, dim);
-  if (!target && name === 'cumsum') recordReduction({ name, input: src, result, mask: src._shape.map((_, d) => d === dim), keepdim: true, dim });
+  if (!target) recordReduction({ name, input: src, result, mask: src._shape.map((_, d) => d === dim), keepdim: true, dim });
   if (direct) {
     target._storage.version++;
     return target;
@@ -332,6 +335,29 @@ function scan(name: 'cumsum' | 'cumprod', input: Tensor, dimArg: number | DimOpO
 }
 export const cumsum = (input: Tensor, dim: number | DimOpOpts, opts?: DimOpOpts): Tensor => scan('cumsum', input, dim, opts);
 export const cumprod = (input: Tensor, dim: number | DimOpOpts, opts?: DimOpOpts): Tensor => scan('cumprod', input, dim, opts);
+
+/**
+ * cumsum_/cumprod_: the scan written back into self, which keeps its dtype (a dtype= that
+ * differs is refused, as PyTorch); in the graph it is rebased like any in-place op.
+ */
+function scanInplace(name: 'cumsum' | 'cumprod', self: Tensor, dimArg: number | DimOpOpts, opts?: DimOpOpts): Tensor {
+  const args = dimOpArgs(`${name}_`, self, dimArg, opts);
+  checkInplace(self);
+  if (args.dtype !== undefined && args.dtype !== self.dtype)
+    throw new TensorError(`Bad in-place call: input tensor dtype ${cTypeNames[self.dtype.name]} and output tensor dtype ${cTypeNames[args.dtype.name]} should match`);
+  if (self.dtype === bool) throw new TensorError(`"${name}_out_cpu" not implemented for 'Bool'`);
+  const dim = args.dim;
+  if (typeof dim !== 'number') throw new TypeError(`${name}_(): argument 'dim' must be int`);
+  if (needsGrad([self])) return inplaceWithGrad(self, (old) => scan(name, old, dim));
+  noGrad(() => rawCopy(self, scan(name, self, dim)));
+  return self;
+}
+/** c10's names for dtypes in "Bad in-place call" messages. */
+const cTypeNames: Record<string, string> = {
+  float32: 'float', float64: 'double', int32: 'int', int64: 'long int', int16: 'short int', int8: 'signed char', uint8: 'unsigned char', bool: 'bool',
+};
+const cumsum_ = (self: Tensor, dim: number | DimOpOpts, opts?: DimOpOpts): Tensor => scanInplace('cumsum', self, dim, opts);
+const cumprod_ = (self: Tensor, dim: number | DimOpOpts, opts?: DimOpOpts): Tensor => scanInplace('cumprod', self, dim, opts);
 
 function softmaxLike(name: 'softmax' | 'logSoftmax', input: Tensor, dimArg?: number | null | DimOpOpts, opts?: DimOpOpts | DType | null): Tensor {
   const args = dimOpArgs(name, input, dimArg, opts);
@@ -380,8 +406,8 @@ defineOp({ name: 'max', kind: 'reduction', fn: max, method: true, backwardName: 
 defineOp({ name: 'min', kind: 'reduction', fn: min, method: true, backwardName: 'MinBackward1' });
 defineOp({ name: 'argmax', kind: 'reduction', fn: argmax, method: true });
 defineOp({ name: 'argmin', kind: 'reduction', fn: argmin, method: true });
-defineOp({ name: 'cumsum', kind: 'reduction', fn: cumsum, method: true, backwardName: 'CumsumBackward0' });
-defineOp({ name: 'cumprod', kind: 'reduction', fn: cumprod, method: true, backwardName: 'CumprodBackward0' });
+defineOp({ name: 'cumsum', kind: 'reduction', fn: cumsum, method: true, inplace: cumsum_, backwardName: 'CumsumBackward0' });
+defineOp({ name: 'cumprod', kind: 'reduction', fn: cumprod, method: true, inplace: cumprod_, backwardName: 'CumprodBackward0' });
 defineOp({ name: 'softmax', kind: 'reduction', fn: softmax, method: true, backwardName: 'SoftmaxBackward0' });
 defineOp({ name: 'logSoftmax', kind: 'reduction', fn: logSoftmax, method: true, backwardName: 'LogSoftmaxBackward0' });
 
@@ -407,7 +433,7 @@ declare module '../tensor' {
     min(dim: number, keepdim?: boolean | MaxOpts, opts?: MaxOpts): ValuesIndices;
     min(opts: MaxOpts): Tensor | ValuesIndices;
     argmax: ArgExtreme; argmin: ArgExtreme;
-    cumsum: Scan; cumprod: Scan;
+    cumsum: Scan; cumprod: Scan; cumsum_: Scan; cumprod_: Scan;
     softmax: Softmax; logSoftmax: Softmax;
   }
 }

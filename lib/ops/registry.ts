@@ -5,6 +5,7 @@
  * profiler, gradcheck lists and docs read the same table.
  */
 import { Tensor } from '../tensor';
+import { profilerState, profiled, atenName } from '../autograd/profiler-state';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFn = (...args: any[]) => any;
@@ -28,25 +29,57 @@ export interface OpEntry {
 
 export const registry = new Map<string, OpEntry>();
 
-function installMethod(name: string, impl: AnyFn): void {
+/** Each declared torch.<name> implementation -> the profiled entry point defineOp made of it. */
+const profiledOf = new Map<AnyFn, AnyFn>();
+
+// Entry points read one flag when no profiler records; with one, each call is a range named
+// as PyTorch's operator (aten::mul, aten::mul_), with the tensor among its inputs.
+function installMethod(name: string, opName: string, impl: AnyFn): void {
   Object.defineProperty(Tensor.prototype, name, {
     value: function (this: Tensor, ...args: unknown[]) {
-      return impl(this, ...args);
+      if (!profilerState.active) return impl(this, ...args);
+      return profiled(opName, [this, ...args], () => impl(this, ...args));
     },
     writable: true,
     configurable: true,
   });
 }
 
+function profiledFn(opName: string, impl: AnyFn): AnyFn {
+  return function (this: unknown, ...args: unknown[]) {
+    if (!profilerState.active) return impl.apply(this, args);
+    return profiled(opName, args, () => impl.apply(this, args));
+  };
+}
+
 export function defineOp(entry: OpEntry): OpEntry {
   if (registry.has(entry.name)) throw new Error(`op ${entry.name} declared twice`);
   registry.set(entry.name, entry);
+  const opName = atenName(entry.name);
+  const rawFn = entry.fn;
+  // The stored fn is the profiled entry point: torch.<name>, and op files that call each
+  // other through defineOp's result, show up in the profiler.
+  if (rawFn) {
+    entry.fn = profiledFn(opName, rawFn);
+    profiledOf.set(rawFn, entry.fn);
+  }
   const names = [entry.name, ...(entry.aliases ?? [])];
   for (const n of names) {
-    if (entry.method) installMethod(n, entry.method === true ? (entry.fn as AnyFn) : entry.method);
-    if (entry.inplace) installMethod(`${n}_`, entry.inplace);
+    if (entry.method) installMethod(n, opName, entry.method === true ? (rawFn as AnyFn) : entry.method);
+    if (entry.inplace) installMethod(`${n}_`, `${opName}_`, entry.inplace);
   }
   return entry;
+}
+
+/**
+ * An op module's exports with each declared implementation swapped for its profiled entry
+ * point (others pass through), typed as the module: index.ts re-exports torch.sum and the
+ * like from it, so calls through `torch.` show in the profiler as the methods do.
+ */
+export function profiledExports<M extends object>(module: M): M {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(module)) out[key] = typeof value === 'function' ? profiledOf.get(value as AnyFn) ?? value : value;
+  return out as M;
 }
 
 /** torch.<name> functions collected from the registry (index.ts spreads them). */

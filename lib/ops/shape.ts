@@ -5,10 +5,10 @@
  */
 import { TensorError, check } from '../errors';
 import { numelOf, contiguousStrides } from '../size';
-import { Tensor, broadcastStridesTo } from '../tensor';
+import { Tensor, broadcastStridesTo, checkInplace } from '../tensor';
 import { defineOp } from './registry';
 import { needsGrad, record } from '../autograd/node';
-import { noGrad } from '../autograd/grad-mode';
+import { modeState, noGrad } from '../autograd/grad-mode';
 import { sumToSize } from '../autograd/grad-utils';
 import { zeros } from '../creation';
 
@@ -21,6 +21,10 @@ export type ViewGrad = (g: Tensor) => Tensor;
 export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset = base._offset, name?: string, backward?: ViewGrad): Tensor {
   const v = base._view(shape, strides, offset);
   v._base = base._base ?? base;
+  // PyTorch refuses to write through such a view later with grad on (checkInplace).
+  if (base._requiresGrad && !modeState.gradEnabled) v._viewMadeInNoGrad = true;
+  // Tracked for regeneration after in-place writes to the base (not views made with grad off).
+  if (modeState.gradEnabled) v._viewOf = v._base.gradFn;
   if (needsGrad([base])) {
     if (!name || !backward) throw new TensorError(`the derivative for this view of a tensor that requires grad is not implemented yet`);
     record(name, [base], [v], () => ([g]) => [g ? backward(g) : null]);
@@ -28,13 +32,16 @@ export function makeView(base: Tensor, shape: readonly number[], strides: readon
   return v;
 }
 
-/** Gradient of a slicing view: zeros shaped like the input with the view's region set to g. */
+/**
+ * Gradient of a slicing view: zeros shaped like the input with the view's region set to g.
+ * Under create_graph the copy records (CopySlices), so higher-order gradients flow through.
+ */
 export function scatterInto(inputShape: readonly number[], dtype: Tensor['dtype'], slice: (z: Tensor) => Tensor): ViewGrad {
-  return (g) => noGrad(() => {
+  return (g) => {
     const z = zeros([...inputShape], { dtype });
     slice(z).copy_(g);
     return z;
-  });
+  };
 }
 
 function dimsArg(args: (number | readonly number[])[]): number[] {
@@ -249,12 +256,19 @@ export function unfold(t: Tensor, dimension: number, size: number, step: number)
   if (size > dimSize) throw new TensorError(`maximum size for tensor at dimension ${d} is ${dimSize} but size is ${size}`);
   if (step <= 0) throw new TensorError(`step is ${step} but must be > 0`);
   const shape = [...t._shape], strides = [...t._strides];
-  if (t.dim() === 0) return makeView(t, [size], [1]);
+  if (t.dim() === 0) return makeView(t, [size], [1], t._offset, 'UnfoldBackward0', (g) => g.reshape([]));
   shape[d] = Math.floor((dimSize - size) / step) + 1;
   strides[d] = t._strides[d] * step;
   shape.push(size);
   strides.push(t._strides[d]);
-  return makeView(t, shape, strides);
+  const inputShape = [...t._shape], dtype = t.dtype, windows = shape[d];
+  // Windows may overlap: each one's gradient is added into its span of the input (in place
+  // on views of a zero tensor, which records CopySlices under create_graph).
+  return makeView(t, shape, strides, t._offset, 'UnfoldBackward0', (g) => {
+    const z = zeros(inputShape, { dtype });
+    for (let i = 0; i < windows; i++) narrow(z, d, i * step, size).add_(movedim(select(g, d, i), -1, d));
+    return z;
+  });
 }
 
 export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
@@ -293,7 +307,97 @@ export function asStrided(t: Tensor, size: readonly number[], stride: readonly n
       `setStorage: sizes [${size.join(', ')}], strides [${stride.join(', ')}], storage offset ${offset}, and itemsize ${t.dtype.itemsize} requiring a storage size of ${needed} are out of bounds for storage of size ${t._storage.byteLength}`,
     );
   }
-  return makeView(t, size, stride, offset);
+  const inShape = [...t._shape], inStrides = [...t._strides], inOffset = t._offset;
+  const outSize = [...size], outStride = [...stride];
+  return makeView(t, outSize, outStride, offset, 'AsStridedBackward0', (g) => asStridedBackward(g, inShape, inStrides, inOffset, outSize, outStride, offset));
+}
+
+/** Last storage element a geometry reaches (offset - 1 when it reaches none). */
+function lastElement(shape: readonly number[], strides: readonly number[], offset: number): number {
+  return numelOf(shape) === 0 ? offset - 1 : offset + shape.reduce((acc, n, i) => acc + (n - 1) * strides[i], 0);
+}
+
+/** No two indices of the geometry reach the same element. */
+function nonOverlapping(shape: readonly number[], strides: readonly number[]): boolean {
+  const dims = shape.map((_, i) => i).filter((i) => shape[i] > 1).sort((a, b) => strides[a] - strides[b]);
+  let reach = 0;
+  for (const d of dims) {
+    if (strides[d] <= reach) return false;
+    reach += (shape[d] - 1) * strides[d];
+  }
+  return true;
+}
+
+/**
+ * as_strided's derivative: the gradient is laid into a zero buffer spanning both
+ * geometries at the output's places, then read back at the input's (written with view
+ * ops, so create_graph works). PyTorch also handles overlapping geometries by summing and
+ * averaging; those are refused here.
+ */
+function asStridedBackward(g: Tensor, inShape: number[], inStrides: number[], inOffset: number, size: number[], stride: number[], offset: number): Tensor {
+  if (!nonOverlapping(size, stride) || !nonOverlapping(inShape, inStrides))
+    throw new TensorError('the derivative of asStrided with overlapping input or output elements is not implemented');
+  const lo = Math.min(inOffset, offset);
+  const hi = Math.max(lastElement(inShape, inStrides, inOffset), lastElement(size, stride, offset));
+  const buffer = zeros([hi - lo + 1], { dtype: g.dtype });
+  asStrided(buffer, size, stride, offset - lo).copy_(g);
+  return asStrided(buffer, inShape, inStrides, inOffset - lo);
+}
+
+// ---- in-place view ops: squeeze_, unsqueeze_, transpose_, t_, asStrided_ ----------------
+
+/**
+ * An in-place view op: `self` takes the geometry `viewOp` gives it (which also checks the
+ * arguments, with its messages), over the same storage. As in PyTorch it counts as a write
+ * (leaves that require grad are refused, the version moves) and in the graph `self` gets
+ * node `name` over its old node, whose derivative maps back to the old geometry.
+ */
+function restride(self: Tensor, name: string, viewOp: (t: Tensor) => Tensor, backward: ViewGrad): Tensor {
+  checkInplace(self);
+  const v = noGrad(() => viewOp(self));
+  self._shape = v._shape;
+  self._strides = v._strides;
+  self._offset = v._offset;
+  self._sizeCache = null;
+  self._storage.version++;
+  if (needsGrad([self])) {
+    // record() reads self's old edge before making self its output.
+    record(name, [self], [self], () => ([g]) => [g ? backward(g) : null]);
+    if (self._base !== null && self._viewOf !== undefined) self._viewOf = self._base.gradFn;
+  }
+  return self;
+}
+
+export function squeeze_(self: Tensor, dim?: number | readonly number[]): Tensor {
+  const inputShape = [...self._shape];
+  return restride(self, dim === undefined ? 'SqueezeBackward2' : 'SqueezeBackward3', (t) => squeeze(t, dim), (g) => g.reshape(inputShape));
+}
+
+export function unsqueeze_(self: Tensor, dim: number): Tensor {
+  const d = self.wrapDim(dim, self.dim() + 1);
+  return restride(self, 'UnsqueezeBackward1', (t) => unsqueeze(t, d), (g) => squeeze(g, d));
+}
+
+export function transpose_(self: Tensor, dim0: number, dim1: number): Tensor {
+  const a = self.wrapDim(dim0), b = self.wrapDim(dim1);
+  return restride(self, 'TransposeBackward1', (t) => transpose(t, a, b), (g) => transpose(g, a, b));
+}
+
+export function t_(self: Tensor): Tensor {
+  const swaps = self.dim() === 2;
+  const viewOp = (t: Tensor): Tensor => {
+    if (t.dim() > 2) throw new TensorError(`t_() expects a tensor with <= 2 dimensions, but self is ${t.dim()}D`);
+    return tT(t);
+  };
+  return restride(self, 'TBackward1', viewOp, (g) => (swaps ? tT(g) : g));
+}
+
+export function asStrided_(self: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+  const inShape = [...self._shape], inStrides = [...self._strides], inOffset = self._offset;
+  const outSize = [...size], outStride = [...stride], offset = storageOffset ?? self._offset;
+  return restride(self, 'AsStridedBackward1', (t) => asStrided(t, size, stride, storageOffset), (g) =>
+    asStridedBackward(g, inShape, inStrides, inOffset, outSize, outStride, offset),
+  );
 }
 
 defineOp({ name: 'view', kind: 'view', method: view, backwardName: 'ViewBackward0' });
@@ -302,10 +406,10 @@ defineOp({ name: 'reshape', kind: 'view', fn: reshape, method: reshape, backward
 defineOp({ name: 'reshapeAs', kind: 'view', method: (t: Tensor, other: Tensor) => reshape(t, other._shape) });
 defineOp({ name: 'flatten', kind: 'view', fn: flatten, method: flatten });
 defineOp({ name: 'unflatten', kind: 'view', fn: unflatten, method: unflatten });
-defineOp({ name: 'squeeze', kind: 'view', fn: squeeze, method: squeeze, backwardName: 'SqueezeBackward0' });
-defineOp({ name: 'unsqueeze', kind: 'view', fn: unsqueeze, method: unsqueeze, backwardName: 'UnsqueezeBackward0' });
-defineOp({ name: 'transpose', kind: 'view', fn: transpose, method: transpose, aliases: ['swapaxes', 'swapdims'], backwardName: 'TransposeBackward0' });
-defineOp({ name: 't', kind: 'view', fn: tT, method: tT, backwardName: 'TBackward0' });
+defineOp({ name: 'squeeze', kind: 'view', fn: squeeze, method: squeeze, inplace: squeeze_, backwardName: 'SqueezeBackward0' });
+defineOp({ name: 'unsqueeze', kind: 'view', fn: unsqueeze, method: unsqueeze, inplace: unsqueeze_, backwardName: 'UnsqueezeBackward0' });
+defineOp({ name: 'transpose', kind: 'view', fn: transpose, method: transpose, inplace: transpose_, aliases: ['swapaxes', 'swapdims'], backwardName: 'TransposeBackward0' });
+defineOp({ name: 't', kind: 'view', fn: tT, method: tT, inplace: t_, backwardName: 'TBackward0' });
 defineOp({ name: 'permute', kind: 'view', fn: permute, method: permute, backwardName: 'PermuteBackward0' });
 defineOp({ name: 'movedim', kind: 'view', fn: movedim, method: movedim, aliases: ['moveaxis'] });
 defineOp({ name: 'expand', kind: 'view', method: expand, backwardName: 'ExpandBackward0' });
@@ -314,7 +418,7 @@ defineOp({ name: 'narrow', kind: 'view', fn: narrow, method: narrow });
 defineOp({ name: 'select', kind: 'view', fn: select, method: select, backwardName: 'SelectBackward0' });
 defineOp({ name: 'unfold', kind: 'view', method: unfold, backwardName: 'UnfoldBackward0' });
 defineOp({ name: 'diagonal', kind: 'view', fn: diagonal, method: diagonal, backwardName: 'DiagonalBackward0' });
-defineOp({ name: 'asStrided', kind: 'view', fn: asStrided, method: asStrided, backwardName: 'AsStridedBackward0' });
+defineOp({ name: 'asStrided', kind: 'view', fn: asStrided, method: asStrided, inplace: asStrided_, backwardName: 'AsStridedBackward0' });
 
 // .T reverses all dims; .mT swaps the last two (PyTorch's properties).
 Object.defineProperty(Tensor.prototype, 'T', {

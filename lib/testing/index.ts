@@ -6,6 +6,7 @@ import { TensorError } from '../errors';
 import { Tensor } from '../tensor';
 import { float64, DType } from '../dtype';
 import { tensor as makeTensor } from '../creation';
+import { pyFloat } from '../python-repr';
 
 export interface CloseOptions {
   rtol?: number;
@@ -32,14 +33,6 @@ function indexOf(flat: number, shape: readonly number[]): string {
     flat = Math.floor(flat / shape[d]);
   }
   return `(${idx.join(', ')}${idx.length === 1 ? ',' : ''})`;
-}
-
-/** A number as Python's repr of a float prints it (1.0, 0.5, 1e-05, 1.3e-06), for PyTorch's report text. */
-function pythonFloat(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-4 || a >= 1e16)) return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 /** Throws a TensorError describing the mismatch, as PyTorch's assert_close; returns otherwise. */
@@ -70,7 +63,7 @@ export function assertClose(actualIn: Tensor | number | boolean | number[], expe
   }
   if (mismatched === 0) return;
   const total = a.length;
-  const py = pythonFloat;
+  const py = pyFloat;
   const lines = total === 1 && actual.dim() === 0
     ? ['Scalars are not close!', '', `Absolute difference: ${py(maxAbs)} (up to ${py(atol)} allowed)`, `Relative difference: ${py(maxRel)} (up to ${py(rtol)} allowed)`]
     : [

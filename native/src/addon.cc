@@ -32,6 +32,10 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   registerIndexBindings(env, exports);
   registerReduceBindings(env, exports);
   registerLinalgBindings(env, exports);
+  registerSelectBindings(env, exports);
+  registerPoolBindings(env, exports);
+  registerNormBindings(env, exports);
+  registerConvBindings(env, exports);
   return exports;
 }
 

@@ -5,6 +5,8 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
+import { bilinear } from '../../ops/bilinear';
+import { pyBool, pyFloat } from '../../python-repr';
 
 /** nn.Linear: y = x W^T + b, with PyTorch's default initialisation (kaiming_uniform(a=sqrt(5))). */
 export class Linear extends Module {
@@ -76,6 +78,37 @@ export class Dropout extends Module {
     return F.dropout(x, this.p, this.training, this.inplace);
   }
   override extraRepr(): string {
-    return `p=${this.p}, inplace=${this.inplace ? 'True' : 'False'}`;
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
+  }
+}
+
+/** nn.Bilinear: y = x1^T A x2 + b, weight (out, in1, in2), initialised uniform in ±1/sqrt(in1) as PyTorch. */
+export class Bilinear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(
+    readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number,
+    opts: { bias?: boolean; dtype?: DType } = {},
+  ) {
+    super();
+    const dtype = opts.dtype ?? defaultFloat;
+    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype }));
+    this.bias = opts.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    const bound = 1 / Math.sqrt(this.weight._shape[1]);
+    init.uniform_(this.weight, -bound, bound);
+    if (this.bias) init.uniform_(this.bias, -bound, bound);
+  }
+
+  override forward(x1: Tensor, x2: Tensor): Tensor {
+    return bilinear(x1, x2, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${this.bias !== null ? 'True' : 'False'}`;
   }
 }

@@ -198,14 +198,19 @@ abstract class RNNBase extends Module {
   }
 }
 
-/** PyTorch's positional form (numLayers, bias, batchFirst, dropout, bidirectional) or one options object. */
+/**
+ * PyTorch's positional form (numLayers, bias, batchFirst, dropout, bidirectional), an
+ * options object, or positional values followed by an options object.
+ */
 function rnnOptions<T extends RNNOptions>(rest: unknown[], positional: (keyof T)[]): T {
-  if (rest.length === 1 && rest[0] !== null && typeof rest[0] === 'object') return rest[0] as T;
+  const last = rest[rest.length - 1];
+  const trailing = last !== null && typeof last === 'object' ? (last as T) : null;
+  const values = trailing ? rest.slice(0, -1) : rest;
   const opts: Record<string, unknown> = {};
-  rest.forEach((v, i) => {
+  values.forEach((v, i) => {
     if (v !== undefined && v !== null && i < positional.length) opts[positional[i] as string] = v;
   });
-  return opts as T;
+  return { ...opts, ...trailing } as T;
 }
 const POSITIONAL: (keyof RNNOptions)[] = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
 
@@ -213,7 +218,8 @@ const POSITIONAL: (keyof RNNOptions)[] = ['numLayers', 'bias', 'batchFirst', 'dr
 export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
-    const opts = rnnOptions<RNNOptions & { nonlinearity?: 'tanh' | 'relu' }>(rest, ['numLayers', 'nonlinearity', ...POSITIONAL.slice(1)]);
+    // As in PyTorch, nonlinearity is a keyword (options) argument only.
+    const opts = rnnOptions<RNNOptions & { nonlinearity?: 'tanh' | 'relu' }>(rest, POSITIONAL);
     const nl = opts.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new TensorError(`Unknown nonlinearity '${nl}'. Select from 'tanh' or 'relu'.`);
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, opts);

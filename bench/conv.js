@@ -1,0 +1,58 @@
+// conv2d workloads A-D (issue 9 / 4), NCHW and channels_last, forward and forward+backward
+// (gradients of weight and bias, and of the input except for D, a first layer), against
+// PyTorch (oneDNN) in the same run with the same thread count. A and B are big: few
+// repetitions. Usage: node bench/conv.js [threads...]   (default: 1 2)
+'use strict';
+const torch = require('..');
+const { runPytorch, table } = require('./harness');
+const F = torch.nn.functional;
+
+const WORKLOADS = {
+  'A (32,64,56,56)*(64,64,3,3) p1': [[32, 64, 56, 56], [64, 64, 3, 3], 1, true],
+  'B (32,128,28,28)*(128,128,3,3) p1': [[32, 128, 28, 28], [128, 128, 3, 3], 1, true],
+  'C (32,256,14,14)*(256,256,1,1)': [[32, 256, 14, 14], [256, 256, 1, 1], 0, true],
+  'D (64,1,28,28)*(32,1,5,5)': [[64, 1, 28, 28], [32, 1, 5, 5], 0, false],
+};
+
+/** Median ms of `repeats` runs after two warm-up runs (these workloads take milliseconds). */
+function timeIt(fn, repeats) {
+  for (let i = 0; i < 2; i++) fn();
+  const samples = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+function runTensorgrad() {
+  const results = {};
+  for (const [name, [xs, ws, padding, inputGrad]] of Object.entries(WORKLOADS)) {
+    const repeats = xs[1] >= 64 && xs[2] >= 28 ? 3 : 15;
+    for (const layout of ['NCHW', 'channels_last']) {
+      const memoryFormat = layout === 'channels_last' ? torch.channelsLast : torch.contiguousFormat;
+      const x = torch.randn(xs).contiguous({ memoryFormat });
+      const w = torch.randn(ws).contiguous({ memoryFormat });
+      const b = torch.randn([ws[0]]);
+      results[`${name} ${layout} fwd`] = timeIt(() => F.conv2d(x, w, b, { padding }).dispose(), repeats);
+      const xg = x.clone().requiresGrad_(inputGrad), wg = w.clone().requiresGrad_(), bg = b.clone().requiresGrad_();
+      const g = torch.noGrad(() => torch.randnLike(F.conv2d(x, w, b, { padding })));
+      results[`${name} ${layout} fwd+bwd`] = timeIt(() => {
+        xg.grad = null;
+        wg.grad = null;
+        bg.grad = null;
+        F.conv2d(xg, wg, bg, { padding }).backward(g);
+      }, repeats);
+    }
+  }
+  return results;
+}
+
+const threadCounts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+for (const threads of threadCounts.length ? threadCounts : [1, 2]) {
+  torch.setNumThreads(threads);
+  const ours = runTensorgrad();
+  table(`conv2d, ${threads} thread(s), float32`, ours, runPytorch('conv_pytorch.py', threads));
+}

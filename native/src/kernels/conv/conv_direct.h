@@ -1,0 +1,41 @@
+// A direct stride-1 convolution kernel for float32 on AVX-512 (conv_direct_avx512.cc,
+// compiled with that ISA's flags). It computes what conv_rows.h's kh GEMMs compute, but
+// reads the padded input in place (no packing of a 3248 x 192 operand to be used for only
+// two 32-wide column panels, which cost the GEMM path ~25%) and accumulates all kh kernel
+// rows in registers before one store.
+#pragma once
+#include <cstdint>
+
+namespace tg {
+
+struct DirectConvArgs {
+  const float* xp;     // padded NHWC input, images of padImage elements (conv_rows.h)
+  int64_t images, padImage, c, wpad, dh, kh, kw;
+  const float* w;      // packed weight [(i, j, c)][oPad], zeros beyond o
+  int64_t o, oPad;
+  float* ys;           // outputs [image][(oh, ow' < wpad)][o], images of outImage elements
+  int64_t outImage, rows;  // rows = oh * wpad output pixels per image
+};
+
+// Rows of 14 output pixels are read up to 13 pixels plus a kernel row past the last one:
+// the caller leaves this much readable slack after the padded input.
+constexpr int64_t kDirectRowTile = 14;
+
+// The weight gradient of the same convolution: gw[o][(i, j, c)] (+)= sum over q < depth of
+// gy[q][o] * xp[q + i*dh*wpad][(j, c)], gy over the padded grid (zeros where no output).
+// gy is read up to 13 elements past its end, xp up to 32 elements past a (j, c) run.
+struct DirectGradWeightArgs {
+  const float* xp;
+  int64_t c, wpad, dh, kh, kw;
+  const float* gy;
+  int64_t o, depth;
+  float* gw;  // (o, kh, kw, c)
+  bool accumulate;
+};
+
+namespace isa_avx512 {
+void convDirectFloat32(const DirectConvArgs& a);
+void convDirectGradWeightFloat32(const DirectGradWeightArgs& a);
+}
+
+}  // namespace tg

@@ -1,0 +1,97 @@
+// See conv_direct.h. Tile: 14 output pixels x 32 output channels in 28 zmm accumulators;
+// per (i, j, c) step, two weight vectors and 14 broadcasts of input values.
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "core/thread_pool.h"
+#include "kernels/conv/conv_direct.h"
+
+namespace tg {
+namespace isa_avx512 {
+namespace {
+
+constexpr int kRows = int(kDirectRowTile);
+
+// rows x cols outputs (rows <= 14, cols <= 32) at y (row stride ldy):
+//   y[r][0..32) (+)= sum over kernel rows i < kh, p < depth of
+//                    a[i * aStepI + r * ars + p * aps] * b[i * bStepI + p * bps + 0..32)
+// accumulate: add to what y holds (masked loads) instead of overwriting it.
+void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, int64_t depth, const float* b,
+          int64_t bps, int64_t bStepI, float* y, int64_t ldy, int rows, int cols, bool accumulate) {
+  __m512 acc0[kRows], acc1[kRows];
+#pragma GCC unroll 14
+  for (int r = 0; r < kRows; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
+  for (int64_t i = 0; i < kh; i++) {
+    const float* ai = a + i * aStepI;
+    const float* bi = b + i * bStepI;
+#pragma GCC unroll 2
+    for (int64_t p = 0; p < depth; p++) {
+      const __m512 b0 = _mm512_loadu_ps(bi), b1 = _mm512_loadu_ps(bi + 16);
+      const float* ap = ai + p * aps;
+#pragma GCC unroll 14
+      for (int r = 0; r < kRows; r++) {
+        const __m512 av = _mm512_set1_ps(ap[r * ars]);
+        acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
+        acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
+      }
+      bi += bps;
+    }
+  }
+  const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+  const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF) : cols > 16 ? __mmask16((1u << (cols - 16)) - 1) : __mmask16(0);
+#pragma GCC unroll 14
+  for (int r = 0; r < kRows; r++) {
+    if (r >= rows) break;
+    float* yr = y + r * ldy;
+    if (accumulate) {
+      acc0[r] = _mm512_add_ps(acc0[r], _mm512_maskz_loadu_ps(m0, yr));
+      acc1[r] = _mm512_add_ps(acc1[r], _mm512_maskz_loadu_ps(m1, yr + 16));
+    }
+    _mm512_mask_storeu_ps(yr, m0, acc0[r]);
+    _mm512_mask_storeu_ps(yr + 16, m1, acc1[r]);
+  }
+}
+
+}  // namespace
+
+void convDirectFloat32(const DirectConvArgs& a) {
+  const int64_t tiles = (a.rows + kRows - 1) / kRows, blocks = (a.o + 31) / 32;
+  const int64_t depth = a.kw * a.c, rowStep = a.dh * a.wpad * a.c;
+  const int64_t work = a.images * tiles;
+  // ~14 * 32 * kh * depth multiply-adds per unit: a few units already fill a thread.
+  parallelFor(work, 8, [&](int64_t u0, int64_t u1) {
+    for (int64_t blk = 0; blk < blocks; blk++) {  // one block of weights stays in L2
+      const int cols = int(std::min<int64_t>(32, a.o - blk * 32));
+      for (int64_t u = u0; u < u1; u++) {
+        const int64_t b = u / tiles, q0 = (u % tiles) * kRows;
+        const int rows = int(std::min<int64_t>(kRows, a.rows - q0));
+        tile(a.xp + b * a.padImage + q0 * a.c, a.c, 1, rowStep, a.kh, depth, a.w + blk * 32, a.oPad, depth * a.oPad,
+             a.ys + b * a.outImage + q0 * a.o + blk * 32, a.o, rows, cols, false);
+      }
+    }
+  });
+}
+
+void convDirectGradWeightFloat32(const DirectGradWeightArgs& a) {
+  const int64_t width = a.kw * a.c, k = a.kh * width;
+  const int64_t oTiles = (a.o + kRows - 1) / kRows, cTiles = (width + 31) / 32;
+  // Blocks of the depth small enough for L2, each used by all of a thread's tiles before
+  // the next is read (a whole-depth pass per tile would stream the operands from memory
+  // once per tile).
+  constexpr int64_t kDepthBlock = 512;
+  parallelFor(a.kh * oTiles * cTiles, 1, [&](int64_t u0, int64_t u1) {
+    for (int64_t q0 = 0; q0 < a.depth; q0 += kDepthBlock) {
+      const int64_t depth = std::min(kDepthBlock, a.depth - q0);
+      for (int64_t u = u0; u < u1; u++) {
+        const int64_t i = u / (oTiles * cTiles), o0 = (u / cTiles) % oTiles * kRows, j0 = u % cTiles * 32;
+        tile(a.gy + q0 * a.o + o0, 1, a.o, 0, 1, depth, a.xp + (q0 + i * a.dh * a.wpad) * a.c + j0, a.c, 0,
+             a.gw + o0 * k + i * width + j0, k, int(std::min<int64_t>(kRows, a.o - o0)),
+             int(std::min<int64_t>(32, width - j0)), a.accumulate || q0 > 0);
+      }
+    }
+  });
+}
+
+}  // namespace isa_avx512
+}  // namespace tg

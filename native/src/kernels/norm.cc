@@ -1,0 +1,387 @@
+// Batch norm / layer norm kernels (see norm.h). Two traversal orders cover every layout:
+// "planes" when a channel's elements lie close together (NCHW, layer norm rows): one
+// thread owns whole channels; "rows" when the channels are the innermost axis
+// (channels_last, (N, C) input): threads take blocks of positions, each reading a
+// contiguous row of channels, and per-block partial sums are combined in block order so
+// results do not depend on the thread count.
+#include "kernels/norm.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/allocator.h"
+#include "core/thread_pool.h"
+
+namespace tg {
+namespace {
+
+// Work below this many elements per piece stays on one thread (a wake costs ~14 us).
+constexpr int64_t kGrainElements = 32768;
+// Fixed block count for the row-order sums: deterministic, and enough for any pool here.
+constexpr int64_t kMaxBlocks = 64;
+
+// Temporaries from the caching allocator (warm pages, no malloc per call), zeroed.
+template <class U = double>
+class Scratch {
+ public:
+  explicit Scratch(size_t count) {
+    const size_t bytes = count * sizeof(U);
+    data_ = static_cast<U*>(CachingAllocator::instance().allocate(bytes == 0 ? 1 : bytes, &block_));
+    std::fill(data_, data_ + count, U(0));
+  }
+  ~Scratch() { CachingAllocator::instance().release(data_, block_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  U* data() { return data_; }
+  U& operator[](size_t i) { return data_[i]; }
+
+ private:
+  U* data_;
+  size_t block_ = 0;
+};
+
+int64_t absolute(int64_t v) { return v < 0 ? -v : v; }
+
+// Channels innermost: walk positions, reading each position's channels as one row.
+bool rowOrder(const NormShape& s) {
+  if (s.channels <= 1) return false;
+  int64_t positionStride = s.inner > 1 ? s.innerStride : s.outerStride;
+  if (s.inner > 1 && s.outer > 1 && s.outerStride != s.inner * s.innerStride) return false;
+  return absolute(s.channelStride) < absolute(positionStride);
+}
+
+int64_t grainFor(int64_t elementsPerItem) { return std::max<int64_t>(1, kGrainElements / std::max<int64_t>(1, elementsPerItem)); }
+
+// out[c * K + k] = sum over channel c's elements at offset `off` of what f adds:
+// f(c, off, acc) adds K quantities into acc.
+template <int K, class F>
+void sumPerChannel(const NormShape& s, const F& f, double* out) {
+  const int64_t C = s.channels, perChannel = s.outer * s.inner;
+  if (!rowOrder(s)) {
+    parallelFor(C, grainFor(perChannel), [&](int64_t begin, int64_t end) {
+      for (int64_t c = begin; c < end; c++) {
+        // Four independent sums per quantity: one chain of dependent adds would run at
+        // the adder's latency, not its throughput.
+        double acc[4][K] = {};
+        const int64_t step = s.innerStride;
+        for (int64_t a = 0; a < s.outer; a++) {
+          const int64_t base = a * s.outerStride + c * s.channelStride;
+          int64_t b = 0;
+          for (; b + 4 <= s.inner; b += 4) {
+            f(c, base + b * step, acc[0]);
+            f(c, base + (b + 1) * step, acc[1]);
+            f(c, base + (b + 2) * step, acc[2]);
+            f(c, base + (b + 3) * step, acc[3]);
+          }
+          for (; b < s.inner; b++) f(c, base + b * step, acc[0]);
+        }
+        for (int k = 0; k < K; k++) out[c * K + k] = (acc[0][k] + acc[1][k]) + (acc[2][k] + acc[3][k]);
+      }
+    });
+    return;
+  }
+  // Positions (a, b) are one run of stride innerStride (rowOrder checked it when both > 1).
+  const int64_t positions = perChannel;
+  const int64_t positionStride = s.inner > 1 ? s.innerStride : s.outerStride;
+  const int64_t blocks = std::min(positions, kMaxBlocks);
+  const int64_t perBlock = (positions + blocks - 1) / blocks;
+  Scratch<> partial{size_t(blocks * C * K)};
+  parallelFor(blocks, grainFor(perBlock * C), [&](int64_t first, int64_t last) {
+    for (int64_t blk = first; blk < last; blk++) {
+      double* acc = partial.data() + blk * C * K;
+      const int64_t end = std::min(positions, (blk + 1) * perBlock);
+      for (int64_t p = blk * perBlock; p < end; p++) {
+        const int64_t base = p * positionStride;
+        for (int64_t c = 0; c < C; c++) f(c, base + c * s.channelStride, acc + c * K);
+      }
+    }
+  });
+  for (int64_t i = 0; i < C * K; i++) out[i] = 0;
+  for (int64_t blk = 0; blk < blocks; blk++)
+    for (int64_t i = 0; i < C * K; i++) out[i] += partial[size_t(blk * C * K + i)];
+}
+
+// Calls g(c, b, base, count, step) over runs that cover every element once. In plane
+// order a run is channel c's inner elements (b = 0 at its start); in row order it is the
+// channels of one position (c = -1, b = that position's inner index). Runs with step 1
+// are the common case and the loops below vectorise them.
+template <class G>
+void forEachRun(const NormShape& s, const G& g) {
+  const int64_t C = s.channels;
+  if (!rowOrder(s)) {
+    parallelFor(s.outer * C, grainFor(s.inner), [&](int64_t begin, int64_t end) {
+      for (int64_t ac = begin; ac < end; ac++) {
+        const int64_t a = ac / C, c = ac % C;
+        g(c, int64_t(0), a * s.outerStride + c * s.channelStride, s.inner, s.innerStride);
+      }
+    });
+    return;
+  }
+  const int64_t positionStride = s.inner > 1 ? s.innerStride : s.outerStride;
+  parallelFor(s.outer * s.inner, grainFor(C), [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; p++) g(int64_t(-1), p % s.inner, p * positionStride, C, s.channelStride);
+  });
+}
+
+// y[i] = x[i] * scale + shift over a run, scale/shift fixed (per-channel run) or per
+// element of the run (row run, indexed by channel).
+template <class T>
+void scaleShiftRun(const T* x, T* y, int64_t count, int64_t step, const T* scale, const T* shift, int64_t c) {
+  if (c >= 0) {
+    const T a = scale[c], b = shift[c];
+    if (step == 1)
+      for (int64_t i = 0; i < count; i++) y[i] = x[i] * a + b;
+    else
+      for (int64_t i = 0; i < count; i++) y[i * step] = x[i * step] * a + b;
+  } else if (step == 1) {
+    for (int64_t i = 0; i < count; i++) y[i] = x[i] * scale[i] + shift[i];
+  } else {
+    for (int64_t i = 0; i < count; i++) y[i * step] = x[i * step] * scale[i] + shift[i];
+  }
+}
+
+}  // namespace
+
+template <class T>
+void normStats(const NormShape& s, const T* x, T* mean, T* var) {
+  const int64_t C = s.channels, count = s.outer * s.inner;
+  if (C == 0) return;
+  Scratch<> sums{size_t(C)}, means{size_t(C)};
+  sumPerChannel<1>(s, [x](int64_t, int64_t off, double* acc) { acc[0] += double(x[off]); }, sums.data());
+  for (int64_t c = 0; c < C; c++) means[size_t(c)] = count > 0 ? sums[size_t(c)] / double(count) : 0.0;
+  const double* m = means.data();
+  sumPerChannel<1>(
+      s,
+      [x, m](int64_t c, int64_t off, double* acc) {
+        const double d = double(x[off]) - m[c];
+        acc[0] += d * d;
+      },
+      sums.data());
+  for (int64_t c = 0; c < C; c++) {
+    // An empty channel gives NaN statistics, as PyTorch's mean of nothing.
+    mean[c] = count > 0 ? T(m[c]) : T(NAN);
+    var[c] = count > 0 ? T(sums[size_t(c)] / double(count)) : T(NAN);
+  }
+}
+
+template <class T>
+void normApply(const NormShape& s, const T* x, T* y, const T* mean, const T* invstd, const T* weight, const T* bias,
+               AffineAxis axis) {
+  const int64_t C = s.channels;
+  if (axis == AffineAxis::Channel || (weight == nullptr && bias == nullptr)) {
+    // y = x * scale[c] + shift[c], as PyTorch's batch_norm_cpu_transform_input.
+    Scratch<T> scale{size_t(C)}, shift{size_t(C)};
+    for (int64_t c = 0; c < C; c++) {
+      const double w = weight ? double(weight[c]) : 1.0, b = bias ? double(bias[c]) : 0.0;
+      scale[size_t(c)] = T(double(invstd[c]) * w);
+      shift[size_t(c)] = T(b - double(mean[c]) * double(invstd[c]) * w);
+    }
+    const T* sc = scale.data();
+    const T* sh = shift.data();
+    forEachRun(s, [&](int64_t c, int64_t, int64_t base, int64_t count, int64_t step) {
+      scaleShiftRun(x + base, y + base, count, step, sc, sh, c);
+    });
+    return;
+  }
+  // Layer norm: weight and bias follow the inner index; absent ones read as 1 and 0.
+  Scratch<T> ones{size_t(s.inner)}, zeros{size_t(s.inner)};
+  if (!weight) std::fill(ones.data(), ones.data() + s.inner, T(1));
+  const T* w = weight ? weight : ones.data();
+  const T* bb = bias ? bias : zeros.data();
+  forEachRun(s, [&](int64_t c, int64_t b, int64_t base, int64_t count, int64_t step) {
+    const T* xr = x + base;
+    T* yr = y + base;
+    if (c >= 0) {
+      const T m = mean[c], is = invstd[c];
+      if (step == 1)
+        for (int64_t i = 0; i < count; i++) yr[i] = (xr[i] - m) * is * w[i] + bb[i];
+      else
+        for (int64_t i = 0; i < count; i++) yr[i * step] = (xr[i * step] - m) * is * w[i] + bb[i];
+    } else {
+      for (int64_t i = 0; i < count; i++) yr[i * step] = (xr[i * step] - mean[i]) * invstd[i] * w[b] + bb[b];
+    }
+  });
+}
+
+template <class T>
+void batchNormBackward(const NormShape& s, const T* dy, const T* x, const T* mean, const T* invstd, const T* weight,
+                       bool training, T* dx, T* dw, T* db) {
+  const int64_t C = s.channels, count = s.outer * s.inner;
+  if (C == 0) return;
+  // Per channel: sum of dy and of dy * (x - mean).
+  Scratch<> sums{size_t(C * 2)};
+  sumPerChannel<2>(
+      s,
+      [=](int64_t c, int64_t off, double* acc) {
+        const double g = double(dy[off]);
+        acc[0] += g;
+        acc[1] += g * (double(x[off]) - double(mean[c]));
+      },
+      sums.data());
+  for (int64_t c = 0; c < C; c++) {
+    if (dw) dw[c] = T(sums[size_t(2 * c + 1)] * double(invstd[c]));
+    if (db) db[c] = T(sums[size_t(2 * c)]);
+  }
+  if (!dx) return;
+  // dx = w * invstd * (dy - mean(dy) - (x - mean) * invstd^2 * mean(dy * (x - mean)))
+  // in training; w * invstd * dy with fixed (running) statistics. Per channel:
+  // dx = k * dy + kx * (x - mean) + k0 (x stays centred: no cancellation for large means).
+  Scratch<T> k{size_t(C)}, kx{size_t(C)}, k0{size_t(C)};
+  for (int64_t c = 0; c < C; c++) {
+    const double is = double(invstd[c]), w = weight ? double(weight[c]) : 1.0, n = double(count);
+    const double meanDy = training && count > 0 ? sums[size_t(2 * c)] / n : 0.0;
+    const double proj = training && count > 0 ? sums[size_t(2 * c + 1)] / n * is * is : 0.0;
+    k[size_t(c)] = T(w * is);
+    kx[size_t(c)] = T(-w * is * proj);
+    k0[size_t(c)] = T(-w * is * meanDy);
+  }
+  const T* kp = k.data();
+  const T* kxp = kx.data();
+  const T* k0p = k0.data();
+  forEachRun(s, [&](int64_t c, int64_t, int64_t base, int64_t n, int64_t step) {
+    const T* g = dy + base;
+    const T* xr = x + base;
+    T* out = dx + base;
+    if (c >= 0) {
+      const T a = kp[c], ax = kxp[c], a0 = k0p[c], m = mean[c];
+      if (step == 1)
+        for (int64_t i = 0; i < n; i++) out[i] = a * g[i] + ax * (xr[i] - m) + a0;
+      else
+        for (int64_t i = 0; i < n; i++) out[i * step] = a * g[i * step] + ax * (xr[i * step] - m) + a0;
+    } else if (step == 1) {
+      for (int64_t i = 0; i < n; i++) out[i] = kp[i] * g[i] + kxp[i] * (xr[i] - mean[i]) + k0p[i];
+    } else {
+      for (int64_t i = 0; i < n; i++) out[i * step] = kp[i] * g[i * step] + kxp[i] * (xr[i * step] - mean[i]) + k0p[i];
+    }
+  });
+}
+
+namespace {
+
+// One layer-norm row segment of `count` elements `step` apart (Step > 0: that step known
+// at compile time, so unit-stride rows vectorise; Step == 0: the runtime `step`).
+template <int64_t Step, class T>
+struct RowView {
+  const T* g;
+  const T* x;
+  int64_t step;
+  int64_t at(int64_t i) const { return i * (Step > 0 ? Step : step); }
+};
+
+// Adds sum of dy * w and of dy * w * (x - m) over the segment (four lanes each: see sumPerChannel).
+template <int64_t Step, class T>
+void rowSums(const RowView<Step, T>& r, const T* w, int64_t count, double m, double* sumG, double* sumGX) {
+  double g4[4] = {}, gx4[4] = {};
+  int64_t b = 0;
+  for (; b + 4 <= count; b += 4)
+    for (int lane = 0; lane < 4; lane++) {
+      const double gw = double(r.g[r.at(b + lane)]) * double(w[b + lane]);
+      g4[lane] += gw;
+      gx4[lane] += gw * (double(r.x[r.at(b + lane)]) - m);
+    }
+  for (; b < count; b++) {
+    const double gw = double(r.g[r.at(b)]) * double(w[b]);
+    g4[0] += gw;
+    gx4[0] += gw * (double(r.x[r.at(b)]) - m);
+  }
+  *sumG += (g4[0] + g4[1]) + (g4[2] + g4[3]);
+  *sumGX += (gx4[0] + gx4[1]) + (gx4[2] + gx4[3]);
+}
+
+// dx = is * (dy * w - meanG - (x - m) * is * meanGX) over the segment.
+template <int64_t Step, class T>
+void rowGradInput(const RowView<Step, T>& r, const T* w, T* out, int64_t count, double m, double is, double meanG,
+                  double meanGX) {
+  // In T, as PyTorch's kernel: float rows vectorise twice as wide as double ones.
+  const T kg = T(is), k0 = T(is * meanG), kx = T(is * is * meanGX), mt = T(m);
+  for (int64_t b = 0; b < count; b++) out[r.at(b)] = kg * r.g[r.at(b)] * w[b] - k0 - (r.x[r.at(b)] - mt) * kx;
+}
+
+// acc[b] += dy * (x - m) * is (weight's gradient), acc[count + b] += dy (bias').
+template <int64_t Step, class T>
+void rowAffineGrads(const RowView<Step, T>& r, double* acc, int64_t count, double m, double is) {
+  for (int64_t b = 0; b < count; b++) {
+    const double g = double(r.g[r.at(b)]);
+    acc[b] += g * (double(r.x[r.at(b)]) - m) * is;
+    acc[count + b] += g;
+  }
+}
+
+}  // namespace
+
+template <class T>
+void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mean, const T* invstd, const T* weight,
+                       T* dx, T* dw, T* db) {
+  const int64_t rows = s.channels, n = s.outer * s.inner, inner = s.inner;
+  Scratch<T> ones{size_t(inner)};
+  if (!weight) std::fill(ones.data(), ones.data() + inner, T(1));
+  const T* w = weight ? weight : ones.data();
+  const bool unit = s.innerStride == 1;
+  auto segment = [&](int64_t a, int64_t c) { return a * s.outerStride + c * s.channelStride; };
+  if (rows == 0 || n == 0) {
+    for (int64_t b = 0; b < inner; b++) {
+      if (dw) dw[b] = T(0);
+      if (db) db[b] = T(0);
+    }
+    return;
+  }
+  // Blocks of rows: each computes its rows' dx and, in the same pass over dy and x, its
+  // partial dw[b] = sum of dy * xhat and db[b] = sum of dy; partials are combined in
+  // block order (deterministic whatever the thread count).
+  const bool affine = dw || db;
+  const int64_t blocks = std::min(rows, kMaxBlocks);
+  const int64_t perBlock = (rows + blocks - 1) / blocks;
+  Scratch<> partial{affine ? size_t(blocks * inner * 2) : 0};
+  parallelFor(blocks, grainFor(perBlock * n), [&](int64_t first, int64_t last) {
+    for (int64_t blk = first; blk < last; blk++) {
+      double* acc = partial.data() + blk * inner * 2;
+      const int64_t end = std::min(rows, (blk + 1) * perBlock);
+      for (int64_t c = blk * perBlock; c < end; c++) {
+        const double m = double(mean[c]), is = double(invstd[c]);
+        if (dx) {
+          double sumG = 0, sumGX = 0;
+          for (int64_t a = 0; a < s.outer; a++) {
+            const int64_t base = segment(a, c);
+            if (unit) rowSums(RowView<1, T>{dy + base, x + base, 1}, w, inner, m, &sumG, &sumGX);
+            else rowSums(RowView<0, T>{dy + base, x + base, s.innerStride}, w, inner, m, &sumG, &sumGX);
+          }
+          const double meanG = sumG / double(n), meanGX = sumGX * is / double(n);
+          for (int64_t a = 0; a < s.outer; a++) {
+            const int64_t base = segment(a, c);
+            if (unit) rowGradInput(RowView<1, T>{dy + base, x + base, 1}, w, dx + base, inner, m, is, meanG, meanGX);
+            else rowGradInput(RowView<0, T>{dy + base, x + base, s.innerStride}, w, dx + base, inner, m, is, meanG, meanGX);
+          }
+        }
+        if (affine) {
+          for (int64_t a = 0; a < s.outer; a++) {
+            const int64_t base = segment(a, c);
+            if (unit) rowAffineGrads(RowView<1, T>{dy + base, x + base, 1}, acc, inner, m, is);
+            else rowAffineGrads(RowView<0, T>{dy + base, x + base, s.innerStride}, acc, inner, m, is);
+          }
+        }
+      }
+    }
+  });
+  if (!affine) return;
+  for (int64_t b = 0; b < inner; b++) {
+    double sw = 0, sb = 0;
+    for (int64_t blk = 0; blk < blocks; blk++) {
+      sw += partial[size_t(blk * inner * 2 + b)];
+      sb += partial[size_t(blk * inner * 2 + inner + b)];
+    }
+    if (dw) dw[b] = T(sw);
+    if (db) db[b] = T(sb);
+  }
+}
+
+#define TG_NORM_INSTANTIATE(T)                                                                                     \
+  template void normStats<T>(const NormShape&, const T*, T*, T*);                                                  \
+  template void normApply<T>(const NormShape&, const T*, T*, const T*, const T*, const T*, const T*, AffineAxis);  \
+  template void batchNormBackward<T>(const NormShape&, const T*, const T*, const T*, const T*, const T*, bool, T*, \
+                                     T*, T*);                                                                      \
+  template void layerNormBackward<T>(const NormShape&, const T*, const T*, const T*, const T*, const T*, T*, T*, T*);
+TG_NORM_INSTANTIATE(float)
+TG_NORM_INSTANTIATE(double)
+#undef TG_NORM_INSTANTIATE
+
+}  // namespace tg

@@ -1,0 +1,97 @@
+// Leak soak (issue 8): long MLP and LeNet training loops with no dispose(), sampling RSS
+// after a warm-up; fits the growth per step by least squares and fails above a bound. Also
+// checks that the addon's scratch pool hands every block back (allocated bytes return to
+// where they started).
+//   node --expose-gc scripts/soak.js [mlpSteps=10000] [lenetSteps=1000]   (npm run test:soak)
+// With --expose-gc, each RSS sample is taken right after a full collection, so the samples
+// measure live memory rather than where the collector happened to be; the loop itself
+// never calls gc() or dispose().
+'use strict';
+const torch = require('..');
+const { nn, optim } = torch;
+const F = torch.nn.functional;
+
+const MLP_STEPS = Number(process.argv[2] ?? 10000);
+const LENET_STEPS = Number(process.argv[3] ?? 1000);
+// Growth allowed per step once warm: far below one batch of activations (64 x 256 floats =
+// 64 KiB), so leaking any activation or gradient per step fails, while malloc's occasional
+// step in RSS (a few MiB once, ~1-2 KiB/step spread over the measured half) does not.
+const MAX_BYTES_PER_STEP = Number(process.env.SOAK_MAX_BYTES_PER_STEP ?? 4096);
+
+function slope(points) {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let num = 0, den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+function soak(name, steps, makeStep) {
+  const step = makeStep();
+  // RSS climbs to its working set over the first ~2000-3000 MLP steps (V8 and malloc
+  // settling), then stays flat: measure the growth over the rest, at least the last half.
+  const warmup = Math.min(Math.max(Math.floor(steps / 2), 3000), Math.floor((steps * 3) / 4));
+  const samples = [];
+  const every = Math.max(1, Math.floor(steps / 50));
+  const start = Date.now();
+  for (let i = 0; i < steps; i++) {
+    step();
+    if (i >= warmup && i % every === 0) {
+      if (global.gc) global.gc();
+      samples.push([i, process.memoryUsage().rss]);
+    }
+  }
+  const perStep = slope(samples);
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  const ms = (Date.now() - start) / steps;
+  console.log(`${name}: ${steps} steps, ${ms.toFixed(2)} ms/step, RSS ${rssMb.toFixed(0)} MiB, growth ${perStep.toFixed(1)} B/step`);
+  return perStep;
+}
+
+function mlpStep() {
+  torch.manualSeed(0);
+  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  const x = torch.randn(64, 784), y = torch.randint(0, 10, [64]);
+  return () => {
+    opt.zeroGrad();
+    F.crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  };
+}
+
+function lenetStep() {
+  torch.manualSeed(0);
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 6, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(256, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
+  );
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = torch.randn(64, 1, 28, 28), y = torch.randint(0, 10, [64]);
+  return () => {
+    opt.zeroGrad();
+    F.crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  };
+}
+
+const poolBefore = torch.backend.poolStats().allocatedBytes;
+const results = [soak('MLP 784-256-128-10', MLP_STEPS, mlpStep), soak('LeNet', LENET_STEPS, lenetStep)];
+const poolAfter = torch.backend.poolStats().allocatedBytes;
+console.log(`scratch pool: ${poolBefore} bytes in use before, ${poolAfter} after`);
+
+let failed = false;
+if (results.some((r) => r > MAX_BYTES_PER_STEP)) {
+  console.error(`RSS grows by more than ${MAX_BYTES_PER_STEP} B/step: a leak`);
+  failed = true;
+}
+if (poolAfter !== poolBefore) {
+  console.error('the scratch pool did not get every block back');
+  failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,249 @@
+/**
+ * conv1d / conv2d / convTranspose2d against PyTorch 1.13 fixtures (values, output
+ * strides, gradients of input, weight and bias, node names, error messages), gradcheck
+ * and gradgradcheck in float64, channels_last against NCHW on random geometries, and the
+ * native binding's refusal of bad arguments.
+ */
+import * as torch from '../lib';
+import { native } from '../lib/native';
+import { loadFixture } from './helpers/fixtures';
+import { FixtureTensor, dtypeNamed, expectMatches, fromFixture } from './helpers/tensors';
+import { Rng } from './helpers/random';
+
+type View = ['channels_last'] | ['slice', number, number | null, number | null, number] | ['transpose', number, number];
+interface Arg {
+  tensor: FixtureTensor;
+  views: View[];
+}
+interface ValueCase {
+  op: 'conv1d' | 'conv2d' | 'convTranspose2d';
+  x: Arg;
+  w: Arg;
+  b: Arg | null;
+  kwargs: Record<string, unknown>;
+  dtype: string;
+  out: FixtureTensor;
+  outStrides: number[];
+  grad: FixtureTensor;
+  gx: FixtureTensor;
+  gw: FixtureTensor;
+  gb: FixtureTensor | null;
+  gradFn: string;
+}
+interface ErrorCase {
+  op: string;
+  x: number[];
+  w: number[];
+  b: number[] | null;
+  xDtype: string;
+  wDtype: string;
+  bDtype: string;
+  kwargs: Record<string, unknown>;
+  error: string;
+}
+const fixture = loadFixture<{ values: ValueCase[]; errors: ErrorCase[] }>('conv');
+const F = torch.nn.functional;
+type Op = (...args: unknown[]) => torch.Tensor;
+const ops: Record<string, Op> = { conv1d: F.conv1d as Op, conv2d: F.conv2d as Op, convTranspose2d: F.convTranspose2d as Op };
+
+function build(a: Arg): torch.Tensor {
+  let t = fromFixture(a.tensor);
+  for (const v of a.views) {
+    if (v[0] === 'channels_last') t = t.contiguous({ memoryFormat: torch.channelsLast });
+    else if (v[0] === 'transpose') t = t.transpose(v[1], v[2]);
+    else {
+      const [, dim, start, stop, step] = v;
+      t = t.index(...new Array<string>(dim).fill(':'), `${start ?? ''}:${stop ?? ''}:${step}`);
+    }
+  }
+  return t;
+}
+
+const label = (c: ValueCase, i: number) =>
+  `${i}: ${c.op} x[${c.x.tensor.shape}]${c.x.views.map((v) => v[0]).join(',')} w[${c.w.tensor.shape}]${c.w.views.map((v) => v[0]).join(',')} ${c.b ? 'bias ' : ''}${c.dtype} ${JSON.stringify(c.kwargs)}`;
+
+describe('values, strides and gradients match PyTorch', () => {
+  test.each(fixture.values.map((c, i) => [label(c, i), c] as const))('%s', (_, c) => {
+    const x = build(c.x).requiresGrad_(), w = build(c.w).requiresGrad_();
+    const b = c.b ? build(c.b).requiresGrad_() : null;
+    const y = ops[c.op](x, w, b, c.kwargs);
+    const [rtol, atol] = c.dtype === 'float64' ? [1e-10, 1e-10] : [1e-4, 1e-4];
+    expectMatches(y, c.out, rtol, atol);
+    expect([...y.stride()]).toEqual(c.outStrides);
+    expect(y.gradFn?.name()).toBe(c.gradFn);
+    y.backward(fromFixture(c.grad));
+    expectMatches(x.grad as torch.Tensor, c.gx, rtol, atol);
+    expectMatches(w.grad as torch.Tensor, c.gw, rtol, atol);
+    if (b && c.gb) expectMatches(b.grad as torch.Tensor, c.gb, rtol, atol);
+  });
+
+  test('positional arguments give the same result as options', () => {
+    const c = fixture.values.find((v) => v.op === 'conv2d' && v.kwargs.stride === 2 && Array.isArray(v.kwargs.padding)) as ValueCase;
+    const k = c.kwargs as { stride: number; padding: number[] };
+    expectMatches(F.conv2d(build(c.x), build(c.w), build(c.b as Arg), k.stride, k.padding, 1, 1), c.out, 1e-4, 1e-4);
+    expectMatches(torch.conv2d(build(c.x), build(c.w), build(c.b as Arg), { stride: k.stride, padding: k.padding }), c.out, 1e-4, 1e-4);
+  });
+});
+
+describe('errors match PyTorch', () => {
+  test.each(fixture.errors.map((e, i) => [`${i}: ${e.op} x[${e.x}] w[${e.w}] ${JSON.stringify(e.kwargs)}`, e] as const))('%s', (_, e) => {
+    const x = torch.zeros(e.x, { dtype: dtypeNamed(e.xDtype) });
+    const w = torch.zeros(e.w, { dtype: dtypeNamed(e.wDtype) });
+    const b = e.b ? torch.zeros(e.b, { dtype: dtypeNamed(e.bDtype) }) : null;
+    expect(() => ops[e.op](x, w, b, e.kwargs)).toThrow(torch.TensorError);
+    expect(() => ops[e.op](x, w, b, e.kwargs)).toThrow(e.error);
+  });
+});
+
+describe('gradcheck in float64', () => {
+  const opts = { dtype: torch.float64, requiresGrad: true };
+  test('conv2d: stride, padding, dilation, groups, bias', () => {
+    const x = torch.randn([2, 4, 5, 6], opts), w = torch.randn([4, 2, 3, 2], opts), b = torch.randn([4], opts);
+    const fn = (a: torch.Tensor, k: torch.Tensor, c: torch.Tensor) => F.conv2d(a, k, c, { stride: [2, 1], padding: 1, dilation: [1, 2], groups: 2 });
+    expect(torch.autograd.gradcheck(fn, [x, w, b])).toBe(true);
+  });
+  test('conv2d channels_last', () => {
+    const x = torch.randn([2, 3, 5, 5], opts).contiguous({ memoryFormat: torch.channelsLast }).detach().requiresGrad_();
+    const w = torch.randn([2, 3, 3, 3], opts);
+    expect(torch.autograd.gradcheck((a: torch.Tensor, k: torch.Tensor) => F.conv2d(a, k, null, { padding: 1 }), [x, w])).toBe(true);
+  });
+  test('conv2d 1x1 and depthwise', () => {
+    const x = torch.randn([2, 4, 3, 3], opts), w1 = torch.randn([3, 4, 1, 1], opts), wd = torch.randn([4, 1, 3, 3], opts);
+    expect(torch.autograd.gradcheck((a: torch.Tensor, k: torch.Tensor) => F.conv2d(a, k), [x, w1])).toBe(true);
+    expect(torch.autograd.gradcheck((a: torch.Tensor, k: torch.Tensor) => F.conv2d(a, k, null, { padding: 1, groups: 4 }), [x, wd])).toBe(true);
+  });
+  test('conv1d', () => {
+    const x = torch.randn([2, 2, 7], opts), w = torch.randn([3, 2, 3], opts), b = torch.randn([3], opts);
+    expect(torch.autograd.gradcheck((a: torch.Tensor, k: torch.Tensor, c: torch.Tensor) => F.conv1d(a, k, c, { stride: 2, padding: 1 }), [x, w, b])).toBe(true);
+  });
+  test('convTranspose2d with outputPadding', () => {
+    const x = torch.randn([2, 4, 3, 3], opts), w = torch.randn([4, 1, 3, 3], opts), b = torch.randn([2], opts);
+    const fn = (a: torch.Tensor, k: torch.Tensor, c: torch.Tensor) => F.convTranspose2d(a, k, c, { stride: 2, padding: 1, outputPadding: 1, groups: 2 });
+    expect(torch.autograd.gradcheck(fn, [x, w, b])).toBe(true);
+  });
+  test('gradgradcheck conv2d and convTranspose2d', () => {
+    const x = torch.randn([1, 2, 4, 4], opts), w = torch.randn([2, 2, 2, 2], opts);
+    expect(torch.autograd.gradgradcheck((a: torch.Tensor, k: torch.Tensor) => F.conv2d(a, k, null, { stride: 2, padding: 1 }), [x, w])).toBe(true);
+    const xt = torch.randn([1, 2, 3, 3], opts);
+    expect(torch.autograd.gradgradcheck((a: torch.Tensor, k: torch.Tensor) => F.convTranspose2d(a, k, null, { stride: 2 }), [xt, w])).toBe(true);
+  });
+});
+
+describe('channels_last matches NCHW on random geometries', () => {
+  const rng = new Rng(7);
+  const cases = Array.from({ length: 24 }, (_, i) => {
+    const groups = [1, 1, 2, 3][rng.int(0, 3)];
+    const cg = rng.int(groups === 1 ? 2 : 1, 4), og = rng.int(1, 3); // C = 1 makes channels_last ambiguous
+    const kh = rng.int(1, 3), kw = rng.int(1, 3);
+    return {
+      i, groups, n: rng.int(1, 3), c: cg * groups, o: og * groups, h: rng.int(kh + 1, 9), w: rng.int(kw + 1, 9), kh, kw,
+      stride: [rng.int(1, 2), rng.int(1, 3)], padding: [rng.int(0, 2), rng.int(0, 2)], dilation: [rng.int(1, 2), 1],
+    };
+  });
+  test.each(cases.map((c) => [JSON.stringify(c), c] as const))('%s', (_, c) => {
+    if ((c.h + 2 * c.padding[0] < c.dilation[0] * (c.kh - 1) + 1)) return;
+    const x = torch.randn([c.n, c.c, c.h, c.w], { dtype: torch.float64 }).requiresGrad_();
+    const w = torch.randn([c.o, c.c / c.groups, c.kh, c.kw], { dtype: torch.float64 }).requiresGrad_();
+    const opts = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups };
+    const y = F.conv2d(x, w, null, opts);
+    const xl = x.detach().contiguous({ memoryFormat: torch.channelsLast }).requiresGrad_();
+    const yl = F.conv2d(xl, w, null, opts);
+    expect(yl.isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+    expect(torch.allclose(yl, y, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
+    const g = torch.randn(y.shape, { dtype: torch.float64 });
+    const [gx, gw] = torch.autograd.grad([y], [x, w], [g]) as torch.Tensor[];
+    const [gxl, gwl] = torch.autograd.grad([yl], [xl, w], [g]) as torch.Tensor[];
+    expect(gxl.isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+    expect(torch.allclose(gxl, gx, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
+    expect(torch.allclose(gwl, gw, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
+  });
+});
+
+describe('the stride-1 kernel-row paths agree with im2col over several image tiles', () => {
+  // A kernel one column wide ignores the width dilation, but dilation 2 rules out the
+  // kernel-row paths (the GEMMs of conv_rows.h, or for float32 on AVX-512 the direct
+  // kernel): the same convolution through both algorithms. 9 images of ~1 MB of scratch
+  // each take several tiles, the last one partial; 40 output channels leave a partial
+  // 32-wide block in the direct kernel. Every CPU capability, 1 and 2 threads.
+  const detected = torch.backend.cpuCapability().detected;
+  const order = ['default', 'avx2', 'avx512'] as const;
+  const capabilities = order.slice(0, order.indexOf(detected as (typeof order)[number]) + 1);
+  const threads0 = torch.getNumThreads();
+  afterAll(() => {
+    torch.backend.setCpuCapability(detected as (typeof order)[number]);
+    torch.setNumThreads(threads0);
+  });
+  const nchw = ['NCHW', torch.contiguousFormat] as const, cl = ['channels_last', torch.channelsLast] as const;
+  const cases = [
+    ...capabilities.flatMap((cap) => [1, 2].map((threads) => {
+      const [layout, memoryFormat] = threads === 1 ? nchw : cl;
+      return { cap, threads, layout, memoryFormat, dtype: torch.float32 };
+    })),
+    ...[nchw, cl].map(([layout, memoryFormat]) => ({ cap: detected, threads: 2, layout, memoryFormat, dtype: torch.float64 })),
+  ];
+  test.each(cases.map((c) => [`${c.cap} ${c.threads} thread(s) ${c.layout as string} ${c.dtype}`, c] as const))('%s', (_, c) => {
+    torch.backend.setCpuCapability(c.cap as (typeof order)[number]);
+    torch.setNumThreads(c.threads);
+    const dtype = c.dtype;
+    const x = torch.randn([9, 64, 30, 29], { dtype }).contiguous({ memoryFormat: c.memoryFormat as torch.MemoryFormat }).requiresGrad_();
+    const w = torch.randn([40, 64, 3, 1], { dtype }).requiresGrad_();
+    const b = torch.randn([40], { dtype });
+    const g = torch.randn([9, 40, 30, 29], { dtype });
+    const run = (dilation: number[]) => {
+      const y = F.conv2d(x, w, b, { padding: [1, 0], dilation });
+      return [y, ...(torch.autograd.grad([y], [x, w], [g]) as torch.Tensor[])];
+    };
+    const rows = run([1, 1]), cols = run([1, 2]);
+    const tol = dtype === torch.float64 ? 1e-10 : 2e-3;
+    rows.forEach((t, i) => expect(torch.allclose(t, cols[i], { rtol: tol, atol: tol })).toBe(true));
+  });
+});
+
+describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64 (GEMM) over several tiles', () => {
+  // Stride 2 goes through im2col; ~0.9 MB of columns per image makes three tiles of images.
+  test.each([['NCHW', torch.contiguousFormat], ['channels_last', torch.channelsLast]] as const)('%s', (_, memoryFormat) => {
+    const x64 = torch.randn([10, 64, 40, 40], { dtype: torch.float64 });
+    const w64 = torch.randn([32, 64, 3, 3], { dtype: torch.float64 });
+    const g64 = torch.randn([10, 32, 20, 20], { dtype: torch.float64 });
+    const run = (dtype: torch.DType) => {
+      const x = x64.to(dtype).contiguous({ memoryFormat }).requiresGrad_(), w = w64.to(dtype).requiresGrad_();
+      const y = F.conv2d(x, w, null, { stride: 2, padding: 1 });
+      return [y, ...(torch.autograd.grad([y], [x, w], [g64.to(dtype)]) as torch.Tensor[])].map((t) => t.to(torch.float64));
+    };
+    const single = run(torch.float32), double = run(torch.float64);
+    single.forEach((t, i) => expect(torch.allclose(t, double[i], { rtol: 1e-3, atol: 2e-2 })).toBe(true));
+  });
+});
+
+describe('the native binding refuses bad arguments', () => {
+  const meta = native.meta;
+  // A valid forward call: x (1,1,3,3), w (1,1,2,2), y (1,1,2,2), NCHW, float32.
+  function valid(): void {
+    const fields = [0, 0, 1, 1, 3, 3, 1, 2, 2, 2, 2, 1, 1, 0, 0, 1, 1, 1];
+    fields.forEach((v, i) => (meta[i] = v));
+    const operands = [[0, 0, 4, 4, 2, 1], [0, 0, 9, 9, 3, 1], [0, 0, 4, 4, 2, 1]];
+    let p = fields.length;
+    for (const o of operands) for (const v of o) meta[p++] = v;
+    meta[p] = 0;
+  }
+  const buffers = () => [new Uint8Array(16), new Uint8Array(36), new Uint8Array(16)];
+  test('a valid call runs', () => {
+    valid();
+    const [y, x, w] = buffers();
+    expect(() => native.conv2d(y, x, w)).not.toThrow();
+  });
+  test.each([
+    ['input too small for its shape', () => { valid(); meta[4] = 4; }],
+    ['output offset outside its buffer', () => { valid(); meta[19] = 1; }],
+    ['strides not dense', () => { valid(); meta[29] = 2; }],
+    ['zero stride', () => { valid(); meta[11] = 0; }],
+    ['groups not dividing channels', () => { valid(); meta[17] = 2; }],
+    ['integer dtype', () => { valid(); meta[18] = 3; meta[24] = 3; meta[30] = 3; }],
+    ['huge padding', () => { valid(); meta[13] = 1e17; }],
+    ['bias without buffer', () => { valid(); meta[36] = 1; }],
+  ])('%s', (_, spoil) => {
+    spoil();
+    const [y, x, w] = buffers();
+    expect(() => native.conv2d(y, x, w)).toThrow(torch.TensorError);
+  });
+});
