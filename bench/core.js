@@ -16,6 +16,13 @@ function workloads() {
   const mlp = new torch.nn.Sequential(new torch.nn.Linear(784, 256), new torch.nn.ReLU(), new torch.nn.Linear(256, 128), new torch.nn.ReLU(), new torch.nn.Linear(128, 10));
   const opt = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
   const xb = torch.randn(64, 784), yb = torch.randint(0, 10, [64]);
+  const nn = torch.nn;
+  const lenet = new nn.Sequential(
+    new nn.Conv2d(1, 6, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(),
+    new nn.Linear(256, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10));
+  const lenetOpt = new torch.optim.SGD(lenet.parameters(), { lr: 0.01 });
+  const images = torch.randn(64, 1, 28, 28);
   return {
     'add 4M (new output)': () => a.add(b),
     'add 4M (out=)': () => torch.add(a, b, { out }),
@@ -28,6 +35,7 @@ function workloads() {
     'reshape + transpose (views)': () => t34.reshape(4, 3).transpose(0, 1),
     'autograd (x+3)*(x+4)*0.5 on 5x5, sum().backward()': () => { x5.grad = null; x5.add(3).mul(x5.add(4)).mul(0.5).sum().backward(); },
     'MLP 784-256-128-10 SGD step, batch 64': () => { opt.zeroGrad(); F.crossEntropy(mlp.forward(xb), yb).backward(); opt.step(); },
+    'LeNet SGD step, batch 64': () => { lenetOpt.zeroGrad(); F.crossEntropy(lenet.forward(images), yb).backward(); lenetOpt.step(); },
     'MLP forward batch 64, noGrad': () => torch.noGrad(() => mlp.forward(xb)),
     'MLP forward batch 64, inferenceMode': () => torch.inferenceMode(() => mlp.forward(xb)),
   };

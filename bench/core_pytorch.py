@@ -41,6 +41,12 @@ torch.manual_seed(0)
 mlp = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
 opt = torch.optim.SGD(mlp.parameters(), lr=0.01)
 xb, yb = torch.randn(64, 784), torch.randint(0, 10, (64,))
+lenet = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 6, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+    torch.nn.Linear(256, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(), torch.nn.Linear(84, 10))
+lenet_opt = torch.optim.SGD(lenet.parameters(), lr=0.01)
+images = torch.randn(64, 1, 28, 28)
 
 
 def autograd_step():
@@ -52,6 +58,12 @@ def mlp_step():
     opt.zero_grad()
     F.cross_entropy(mlp(xb), yb).backward()
     opt.step()
+
+
+def lenet_step():
+    lenet_opt.zero_grad()
+    F.cross_entropy(lenet(images), yb).backward()
+    lenet_opt.step()
 
 
 def no_grad_fwd():
@@ -76,6 +88,7 @@ work = {
     "reshape + transpose (views)": lambda: t34.reshape(4, 3).transpose(0, 1),
     "autograd (x+3)*(x+4)*0.5 on 5x5, sum().backward()": autograd_step,
     "MLP 784-256-128-10 SGD step, batch 64": mlp_step,
+    "LeNet SGD step, batch 64": lenet_step,
     "MLP forward batch 64, noGrad": no_grad_fwd,
     "MLP forward batch 64, inferenceMode": inference_fwd,
 }

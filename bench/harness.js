@@ -34,6 +34,10 @@ function hasTorch() {
 function runPytorch(script, threads, extraArgs = []) {
   if (!hasTorch()) return null;
   const env = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296' };
+  // torch.set_num_threads does not reach OpenBLAS's own pthread pool in Debian's build: at
+  // "1 thread" its GEMMs still ran on both cores (CPU time twice the wall time). Pin it.
+  env.OPENBLAS_NUM_THREADS = String(threads);
+  env.OMP_NUM_THREADS = String(threads);
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   // Debian's python3-torch links whichever libblas.so.3 is installed; the reference BLAS
