@@ -223,21 +223,41 @@ function batchNormCore(
   return y;
 }
 
-function recordBatchNorm(input: Tensor, weight: Tensor | null, bias: Tensor | null, y: Tensor, m: Tensor, invstd: Tensor, training: boolean, eps: number): void {
+type NormBackward = (g: Tensor, x: Tensor, w: Tensor | null, wants: boolean[]) => (Tensor | null)[];
+
+/**
+ * Records a normalisation node: its derivative runs the fused native kernel in plain
+ * backward, and the same formulas as differentiable ops under createGraph (so double
+ * backward works). Parameter gradients come back reshaped and in the parameters' dtype.
+ */
+function recordNorm(
+  name: string, input: Tensor, weight: Tensor | null, bias: Tensor | null, y: Tensor,
+  viaOps: NormBackward, viaNative: NormBackward, paramShape?: number[],
+): void {
   const wants = [input._requiresGrad, !!weight?._requiresGrad, !!bias?._requiresGrad];
-  record('NativeBatchNormBackward0', [input, weight, bias], [y], (node) => {
+  const params = [weight, bias];
+  record(name, [input, weight, bias], [y], (node) => {
     const savedInput = node.save(input);
     const savedWeight = weight ? node.save(weight) : null;
     return ([g]) => {
       if (!g) return [null, null, null];
       const x = savedInput.unpack();
       const w = savedWeight ? savedWeight.unpack() : null;
-      const grads = modeState.gradEnabled
-        ? batchNormBackwardOps(g, x, w, m, invstd, training, eps, wants)
-        : batchNormBackwardNative(g, x, w, m, invstd, training, wants);
-      return grads.map((t, i) => (t && i > 0 && [weight, bias][i - 1] && t.dtype !== [weight, bias][i - 1]!.dtype ? t.to([weight, bias][i - 1]!.dtype) : t));
+      const grads = (modeState.gradEnabled ? viaOps : viaNative)(g, x, w, wants);
+      return grads.map((t, i) => {
+        if (!t || i === 0) return t;
+        const shaped = paramShape ? t.reshape(paramShape) : t;
+        const p = params[i - 1];
+        return p && shaped.dtype !== p.dtype ? shaped.to(p.dtype) : shaped;
+      });
     };
   });
+}
+
+function recordBatchNorm(input: Tensor, weight: Tensor | null, bias: Tensor | null, y: Tensor, m: Tensor, invstd: Tensor, training: boolean, eps: number): void {
+  recordNorm('NativeBatchNormBackward0', input, weight, bias, y,
+    (g, x, w, wants) => batchNormBackwardOps(g, x, w, m, invstd, training, eps, wants),
+    (g, x, w, wants) => batchNormBackwardNative(g, x, w, m, invstd, training, wants));
 }
 
 function batchNormBackwardNative(g: Tensor, input: Tensor, weight: Tensor | null, m: Tensor, invstd: Tensor, training: boolean, wants: boolean[]): (Tensor | null)[] {
@@ -328,21 +348,10 @@ export function layerNorm(
 }
 
 function recordLayerNorm(input: Tensor, weight: Tensor | null, bias: Tensor | null, y: Tensor, m: Tensor, invstd: Tensor, normalized: number[], eps: number): void {
-  const wants = [input._requiresGrad, !!weight?._requiresGrad, !!bias?._requiresGrad];
-  record('NativeLayerNormBackward0', [input, weight, bias], [y], (node) => {
-    const savedInput = node.save(input);
-    const savedWeight = weight ? node.save(weight) : null;
-    return ([g]) => {
-      if (!g) return [null, null, null];
-      const x = savedInput.unpack();
-      const w = savedWeight ? savedWeight.unpack() : null;
-      const grads = modeState.gradEnabled
-        ? layerNormBackwardOps(g, x, w, normalized, eps, wants)
-        : layerNormBackwardNative(g, x, w, m, invstd, normalized, wants);
-      const shaped = [grads[0], grads[1]?.reshape(normalized) ?? null, grads[2]?.reshape(normalized) ?? null];
-      return shaped.map((t, i) => (t && i > 0 && [weight, bias][i - 1] && t.dtype !== [weight, bias][i - 1]!.dtype ? t.to([weight, bias][i - 1]!.dtype) : t));
-    };
-  });
+  recordNorm('NativeLayerNormBackward0', input, weight, bias, y,
+    (g, x, w, wants) => layerNormBackwardOps(g, x, w, normalized, eps, wants),
+    (g, x, w, wants) => layerNormBackwardNative(g, x, w, m, invstd, normalized, wants),
+    normalized);
 }
 
 function layerNormBackwardNative(g: Tensor, input: Tensor, weight: Tensor | null, m: Tensor, invstd: Tensor, normalized: number[], wants: boolean[]): (Tensor | null)[] {
