@@ -4,12 +4,14 @@
  * same one scripts/op-table.js turns into docs/ops.md), and every registry op with an
  * autograd node passes gradcheck somewhere: in the table below (run here, float64), or in
  * a gradcheck call of another suite that names the op (found by scanning test/*.test.ts).
+ * Every registry op must also be named by a PyTorch fixture generator (scripts/fixtures).
  * A failure lists the missing names, so nothing can be added without its check.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from '../lib';
 import { API_NAMES, SECTIONS, statusOf, spelling } from './helpers/api-names';
+import { expectMatches, fromFixture } from './helpers/tensors';
 
 const F = torch.nn.functional;
 type T = torch.Tensor;
@@ -170,3 +172,49 @@ function scanGradchecks(names: string[]): Set<string> {
   }
   return found;
 }
+
+describe('every registry op has PyTorch fixtures', () => {
+  test('each op (or an alias) is named, in PyTorch spelling, by a fixture generator in scripts/fixtures', () => {
+    const dir = path.join(__dirname, '..', 'scripts', 'fixtures');
+    const text = fs.readdirSync(dir).filter((f) => f.endsWith('.py')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const snake = (n: string) => n.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const unreferenced = [...torch.registry.values()]
+      .filter((e) => ![e.name, ...(e.aliases ?? [])].map(snake).some((s) => new RegExp(`(^|[^\\w])${s}\\b`).test(text)))
+      .map((e) => e.name);
+    expect(unreferenced).toEqual([]);
+  });
+});
+
+describe('fixtures of the ops no other suite covers (scripts/fixtures/catalogue.py)', () => {
+  const fx = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'catalogue.json'), 'utf8'));
+  const F = torch.nn.functional;
+
+  test('viewAs / reshapeAs / expandAs', () => {
+    const x = fromFixture(fx.view_as.x);
+    expectMatches(x.viewAs(torch.empty(3, 2)), fx.view_as.out);
+    expect(() => x.t().viewAs(torch.empty(6))).toThrow(fx.view_as.error);
+    const r = x.t().reshapeAs(torch.empty(3, 2));
+    expectMatches(r, fx.reshape_as.out);
+    expect(r.stride()).toEqual(fx.reshape_as.out_strides);
+    const col = fromFixture(fx.expand_as.x);
+    expectMatches(col.expandAs(torch.empty(3, 4)), fx.expand_as.out);
+    expect(() => col.expandAs(torch.empty(2, 4))).toThrow(fx.expand_as.error);
+  });
+
+  test('softplus / leakyRelu', () => {
+    const s = fromFixture(fx.softplus.x);
+    expectMatches(F.softplus(s), fx.softplus.default, 1e-12, 1e-12);
+    expectMatches(F.softplus(s, { beta: 2, threshold: 5 }), fx.softplus.beta2_threshold5, 1e-12, 1e-12);
+    expectMatches(F.leakyRelu(s), fx.leaky_relu.default, 1e-12, 1e-12);
+    expectMatches(F.leakyRelu(s, 0.2), fx.leaky_relu.slope02, 1e-12, 1e-12);
+  });
+
+  test('isclose / allclose', () => {
+    const a = fromFixture(fx.isclose.a), b = fromFixture(fx.isclose.b);
+    expectMatches(torch.isclose(a, b), fx.isclose.default);
+    expectMatches(torch.isclose(a, b, { equalNan: true }), fx.isclose.equal_nan);
+    expectMatches(torch.isclose(a, b, { rtol: 0, atol: 1e-5 }), fx.isclose.atol);
+    expect(torch.allclose(a, b)).toBe(fx.allclose.default);
+    expect(torch.allclose(a.narrow(0, 0, 3), b.narrow(0, 0, 3), { rtol: 0.1 })).toBe(fx.allclose.equal_nan);
+  });
+});
