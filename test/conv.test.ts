@@ -247,3 +247,17 @@ describe('the native binding refuses bad arguments', () => {
     expect(() => native.conv2d(y, x, w)).toThrow(torch.TensorError);
   });
 });
+
+test('integer convolution as PyTorch\'s CPU path (exact), bool refused', () => {
+  // torch.nn.functional.conv2d(torch.ones(1,1,3,3,dtype=torch.long), torch.ones(1,1,2,2,dtype=torch.long))
+  const y = torch.nn.functional.conv2d(torch.ones([1, 1, 3, 3], { dtype: torch.int64 }), torch.ones([1, 1, 2, 2], { dtype: torch.int64 }));
+  expect(y.dtype).toBe(torch.int64);
+  expect(y.tolist()).toEqual([[[[4, 4], [4, 4]]]]);
+  const x = torch.arange(16, { dtype: torch.int32 }).reshape(1, 1, 16);
+  const w = torch.tensor([[[1, -2, 3]]], { dtype: torch.int32 });
+  const ref = torch.nn.functional.conv1d(x.double(), w.double(), null, { padding: 1 }).to(torch.int32);
+  expect(torch.nn.functional.conv1d(x, w, null, { padding: 1 }).tolist()).toEqual(ref.tolist());
+  expect(() => torch.nn.functional.conv2d(torch.ones([1, 1, 3, 3], { dtype: torch.bool }), torch.ones([1, 1, 2, 2], { dtype: torch.bool }))).toThrow(
+    '"slow_conv2d_cpu" not implemented for \'Bool\'',
+  );
+});

@@ -355,3 +355,10 @@ describe('profiler records torch.* functions as their aten:: operator', () => {
     expect(torch.clip(a, 2, 3).tolist()).toEqual([[2, 2], [3, 3]]);
   });
 });
+
+test('repeatInterleave checks outputSize as PyTorch ("allocated size does not match required size")', () => {
+  const r = torch.tensor([1, 2]);
+  expect(torch.repeatInterleave(torch.tensor([1, 2]), r, { outputSize: 3 }).tolist()).toEqual([1, 2, 2]);
+  expect(() => torch.repeatInterleave(torch.tensor([1, 2]), r, { outputSize: 5 })).toThrow('allocated size does not match required size');
+  expect(() => torch.repeatInterleave(torch.tensor([1, 2]), r, { outputSize: 2 })).toThrow('allocated size does not match required size');
+});

@@ -10,6 +10,7 @@
  *   gw = gradWeight(gy, x)  d gy = conv(x, u)   d x = gradInput(gy, u)
  * and convTranspose2d(x, w) is gradInput(x, w) (plus bias).
  */
+import { bool, float64 } from '../dtype';
 import { TensorError } from '../errors';
 import { suggestFormat, channelsLast } from '../memory-format';
 import { Tensor } from '../tensor';
@@ -225,8 +226,7 @@ function checkTypes(input: Tensor, weight: Tensor, bias: Tensor | null): void {
     );
   if (bias && bias.dtype !== input.dtype)
     throw new TensorError(`Input type (${cTypeNames[input.dtype.name]}) and bias type (${cTypeNames[bias.dtype.name]}) should be the same`);
-  if (!input.dtype.isFloatingPoint)
-    throw new TensorError(`"conv2d" not implemented for '${input.type()}': tensorgrad convolves float32 and float64 only`);
+  if (input.dtype === bool) throw new TensorError(`"slow_conv2d_cpu" not implemented for 'Bool'`);
 }
 
 function usesChannelsLast(input: Tensor, weight: Tensor): boolean {
@@ -256,6 +256,11 @@ function convNd(name: string, dims: number, input: Tensor, weight: Tensor, bias:
   const p = checkParams(weight, dims, opts);
   checkShapes(x, weight, bias, p, false);
   checkTypes(x, weight, bias);
+  if (!x.dtype.isFloatingPoint) {
+    // Integer convolution (PyTorch's slow CPU path): exact through float64 for |sums| < 2^53.
+    const f = (t: Tensor): Tensor => t.to(float64);
+    return convNd(name, dims, f(input), f(weight), bias ? f(bias) : null, opts).to(input.dtype);
+  }
   const inHW = pair(x._shape.slice(2), dims, 1);
   const kernel = pair(weight._shape.slice(2), dims, 1);
   const stride = pair(p.stride, dims, 1), dilation = pair(p.dilation, dims, 1);

@@ -257,7 +257,10 @@ export interface RepeatInterleaveOpts {
 /** The index i repeated repeats[i] times: cumsum of boundary marks (no loop over elements). */
 function repeatedIndices(repeats: Tensor, outputSize?: number): Tensor {
   return noGrad(() => {
-    const total = outputSize ?? Number(sum(repeats).item());
+    const required = Number(sum(repeats).item());
+    // PyTorch trusts output_size to skip a device sync; on the CPU checking it costs nothing.
+    if (outputSize !== undefined && outputSize !== required) throw new TensorError('allocated size does not match required size');
+    const total = required;
     const marks = zeros([total + 1], { dtype: int64 });
     if (repeats.numel() > 0) indexAdd_(marks, 0, cumsum(repeats, 0), ones([repeats.numel()], { dtype: int64 }));
     return narrow(cumsum(marks, 0), 0, 0, total);
