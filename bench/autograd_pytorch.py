@@ -5,31 +5,12 @@ import time
 
 import torch
 
+from pytorch_timing import set_threads, time_it
+
 threads = int(sys.argv[1])
-torch.set_num_threads(threads)
+set_threads(threads)
 # 'cpu': process CPU time instead of wall time (see bench/autograd.js).
 clock = time.process_time if len(sys.argv) > 2 and sys.argv[2] == "cpu" else time.perf_counter
-
-
-def time_it(fn, min_ms=200, repeats=5):
-    for _ in range(3):
-        fn()
-    iters = 1
-    while True:
-        t0 = clock()
-        for _ in range(iters):
-            fn()
-        ms = (clock() - t0) * 1e3
-        if ms >= min_ms / repeats or iters > 1e7:
-            break
-        iters *= 2
-    samples = []
-    for _ in range(repeats):
-        t0 = clock()
-        for _ in range(iters):
-            fn()
-        samples.append((clock() - t0) * 1e3 / iters)
-    return sorted(samples)[len(samples) // 2]
 
 
 x = torch.rand(5, 5, requires_grad=True)
@@ -70,4 +51,4 @@ for f in work.values():  # the same warm-up as the tensorgrad side
     until = time.perf_counter() + 0.5
     while time.perf_counter() < until:
         f()
-print(json.dumps({k: time_it(f) for k, f in work.items()}))
+print(json.dumps({k: time_it(f, clock=clock) for k, f in work.items()}))

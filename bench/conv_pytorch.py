@@ -2,13 +2,14 @@
 Usage: conv_pytorch.py THREADS"""
 import json
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
+from pytorch_timing import set_threads, time_it
+
 threads = int(sys.argv[1])
-torch.set_num_threads(threads)
+set_threads(threads)
 torch.manual_seed(0)
 
 # name: (input shape, weight shape, padding, input needs grad); mirrors bench/conv.js
@@ -20,17 +21,6 @@ WORKLOADS = {
 }
 
 
-def time_it(fn, repeats):
-    for _ in range(2):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1e3)
-    return sorted(samples)[len(samples) // 2]
-
-
 results = {}
 for name, (xs, ws, pad, input_grad) in WORKLOADS.items():
     big = xs[1] >= 64 and xs[2] >= 28
@@ -40,7 +30,7 @@ for name, (xs, ws, pad, input_grad) in WORKLOADS.items():
         x = torch.randn(*xs).contiguous(memory_format=fmt)
         w = torch.randn(*ws).contiguous(memory_format=fmt)
         b = torch.randn(ws[0])
-        results[f"{name} {layout} fwd"] = time_it(lambda: F.conv2d(x, w, b, padding=pad), repeats)
+        results[f"{name} {layout} fwd"] = time_it(lambda: F.conv2d(x, w, b, padding=pad), min_ms=0, repeats=repeats)
         xg = x.clone().requires_grad_(input_grad)
         wg, bg = w.clone().requires_grad_(), b.clone().requires_grad_()
         g = torch.randn_like(F.conv2d(x, w, b, padding=pad))
@@ -49,5 +39,5 @@ for name, (xs, ws, pad, input_grad) in WORKLOADS.items():
             xg.grad = wg.grad = bg.grad = None
             F.conv2d(xg, wg, bg, padding=pad).backward(g)
 
-        results[f"{name} {layout} fwd+bwd"] = time_it(step, repeats)
+        results[f"{name} {layout} fwd+bwd"] = time_it(step, min_ms=0, repeats=repeats)
 print(json.dumps(results))

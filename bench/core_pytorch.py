@@ -1,34 +1,14 @@
 """The PyTorch side of bench/core.js: the same workloads, printed as JSON {name: ms}."""
 import json
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
+from pytorch_timing import set_threads, time_it
+
 threads = int(sys.argv[1])
-torch.set_num_threads(threads)
-
-
-def time_it(fn, min_ms=200, repeats=5):
-    for _ in range(3):
-        fn()
-    iters = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        ms = (time.perf_counter() - t0) * 1e3
-        if ms >= min_ms / repeats or iters > 1e7:
-            break
-        iters *= 2
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        samples.append((time.perf_counter() - t0) * 1e3 / iters)
-    return sorted(samples)[len(samples) // 2]
+set_threads(threads)
 
 
 n = 4 << 20

@@ -1,38 +1,14 @@
 """PyTorch side of bench/norm.js: same workloads, prints {name: median ms} as JSON."""
-import ctypes
 import json
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
+from pytorch_timing import set_threads, time_it
+
 threads = int(sys.argv[1])
-torch.set_num_threads(threads)
-try:  # torch's setting does not reach OpenBLAS (PERFORMANCE.md)
-    ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(threads)
-except OSError:
-    pass
-
-
-def time_it(fn, min_ms=300, repeats=5):
-    for _ in range(3):
-        fn()
-    iters = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        if (time.perf_counter() - t0) * 1e3 >= min_ms / repeats or iters > 1e7:
-            break
-        iters *= 2
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        samples.append((time.perf_counter() - t0) * 1e3 / iters)
-    return sorted(samples)[len(samples) // 2]
+set_threads(threads)
 
 
 results = {}
@@ -56,7 +32,7 @@ for layout in ["NCHW", "channels_last"]:
             def fn():
                 y = F.batch_norm(x, rm, rv, w, b, True)
                 torch.autograd.grad(y, [x, w, b], g)
-        results[name] = time_it(fn)
+        results[name] = time_it(fn, min_ms=300)
 for pas in ["fwd", "fwd+bwd"]:
     x = torch.randn(64, 128, 256)
     w = torch.ones(256, requires_grad=True)
@@ -73,5 +49,5 @@ for pas in ["fwd", "fwd+bwd"]:
         def fn():
             y = F.layer_norm(x, [256], w, b)
             torch.autograd.grad(y, [x, w, b], g)
-    results[name] = time_it(fn)
+    results[name] = time_it(fn, min_ms=300)
 print(json.dumps(results))

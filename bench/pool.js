@@ -13,6 +13,7 @@
 'use strict';
 const { spawnSync } = require('child_process');
 const torch = require('../dist');
+const { timeIt } = require('./harness');
 
 const THREADS = [1, 2];
 
@@ -29,20 +30,8 @@ function workloads() {
   return list;
 }
 
-/** Median seconds of fn over enough runs to fill ~0.3 s (at least 5), after ~0.1 s of warm-up. */
-function median(fn) {
-  const warm = process.hrtime.bigint();
-  for (let i = 0; i < 2 || (i < 2000 && Number(process.hrtime.bigint() - warm) < 1e8); i++) fn();
-  const times = [];
-  const start = process.hrtime.bigint();
-  while (times.length < 5 || (times.length < 2000 && Number(process.hrtime.bigint() - start) < 3e8)) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
+/** Median seconds of fn (bench/harness.js's timer, which gives ms). */
+const median = (fn) => timeIt(fn) / 1e3;
 
 function runTensorgrad() {
   const F = torch.nn.functional;
@@ -74,26 +63,17 @@ function runTensorgrad() {
 
 // The same loop in PyTorch; prints one JSON object of median seconds.
 const PYTHON = String.raw`
-import json, sys, time
+import json, sys
 import torch
 import torch.nn.functional as F
-def median(fn):
-    warm, i = time.perf_counter(), 0
-    while i < 2 or (i < 2000 and time.perf_counter() - warm < 0.1):
-        fn()
-        i += 1
-    times, start = [], time.perf_counter()
-    while len(times) < 5 or (len(times) < 2000 and time.perf_counter() - start < 0.3):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    times.sort()
-    return times[len(times) // 2]
+from pytorch_timing import set_threads, time_it
+def median(fn):  # seconds
+    return time_it(fn) / 1e3
 snake = {"kernelSize": "kernel_size", "stride": "stride", "padding": "padding", "scaleFactor": "scale_factor", "mode": "mode"}
 spec = json.loads(sys.argv[1])
 results = {}
 for threads in spec["threads"]:
-    torch.set_num_threads(threads)
+    set_threads(threads)
     for w in spec["workloads"]:
         fmt = torch.channels_last if w["layout"] == "channels_last" else torch.contiguous_format
         x = torch.randn(*w["shape"]).contiguous(memory_format=fmt)
@@ -116,7 +96,7 @@ function runPytorch() {
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const spec = { threads: THREADS, workloads: workloads() };
-  const run = spawnSync('/usr/bin/python3', ['-c', PYTHON, JSON.stringify(spec)], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const run = spawnSync('/usr/bin/python3', ['-c', PYTHON, JSON.stringify(spec)], { env, cwd: __dirname, encoding: 'utf8', maxBuffer: 1 << 20 });
   if (run.status !== 0) {
     console.error(`PyTorch run failed: ${run.stderr}`);
     return null;

@@ -7,6 +7,7 @@
 import * as torch from '../lib';
 import { native } from '../lib/native';
 import { Rng } from './helpers/random';
+import { junkCalls } from './helpers/junk-calls';
 
 type Call = () => unknown;
 
@@ -26,16 +27,8 @@ describe('malformed native calls throw TensorError', () => {
     ['indexPut', native.indexPut as never], ['nonzero', native.nonzero as never], ['dispose', native.dispose as never],
     ['setNumThreads', native.setNumThreads as never], ['setCpuCapability', native.setCpuCapability as never],
   ];
-  const junk: unknown[] = [undefined, null, 'x', {}, [], 3.5, -1, NaN, Infinity, 2 ** 60, true, () => 0, new ArrayBuffer(8), new DataView(new ArrayBuffer(8))];
   // 1. Wrong argument types and counts for every entry point.
-  for (const [name, fn] of fns) {
-    for (let n = 0; n < 6; n++) {
-      for (let k = 0; k < 12; k++) {
-        const args = Array.from({ length: n }, () => rng.pick(junk));
-        calls.push([`${name}(${args.map((a) => typeof a).join(',')})`, () => fn(...args)]);
-      }
-    }
-  }
+  calls.push(...junkCalls(fns, rng, 6, 12));
   // 2. Well-typed calls with a corrupt loop description.
   const corrupt: number[][] = [
     [-1], [65], [1.5], [NaN], [1, -4, 0, 0, 1, 0, 0, 1, 0, 0, 1], [1, 17, 0, 0, 1, 0, 0, 1, 0, 0, 1],

@@ -8,6 +8,7 @@
 import * as torch from '../lib';
 import { native } from '../lib/native';
 import { Rng } from './helpers/random';
+import { junkCalls } from './helpers/junk-calls';
 
 type Call = () => unknown;
 
@@ -26,16 +27,8 @@ describe('malformed selection calls throw TensorError', () => {
     ['gatherAlong', native.gatherAlong as never], ['scatterAlong', native.scatterAlong as never],
     ['sortAlong', native.sortAlong as never], ['topk', native.topk as never],
   ];
-  const junk: unknown[] = [undefined, null, 'x', {}, [], 3.5, -1, NaN, Infinity, 2 ** 60, true, () => 0, new ArrayBuffer(8), 99];
   // 1. Wrong argument types and counts.
-  for (const [name, fn] of fns) {
-    for (let n = 0; n < 8; n++) {
-      for (let k = 0; k < 10; k++) {
-        const args = Array.from({ length: n }, () => rng.pick(junk));
-        calls.push([`${name}(${args.map((a) => typeof a).join(',')})`, () => fn(...args)]);
-      }
-    }
-  }
+  calls.push(...junkCalls(fns, rng, 8, 10));
   // 2. Corrupt gather/scatter meta: [ndim, shape..., dimSize, dimStride, (dtype, offset, strides...) x 3].
   //    Float32 data (64-byte buffers hold 16), int64 index (8).
   const corrupt: number[][] = [
