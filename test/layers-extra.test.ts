@@ -94,7 +94,7 @@ describe('gelu derivative', () => {
     F.gelu(x).sum().backward();
     // torch.autograd.grad(F.gelu(x).sum(), x) in PyTorch 1.13
     const want = [-0.01194564720418392, -0.08331547058768635, 0.13250487534383712, 0.5, 0.8674951246561629, 1.0833154705876864, 1.011945647204184];
-    (x.grad as torch.Tensor).tolist().forEach((v, i) => expect(v as number).toBeCloseTo(want[i], 12));
+    ((x.grad as torch.Tensor).tolist() as number[]).forEach((v, i) => expect(v as number).toBeCloseTo(want[i], 12));
     expect(x.grad!.dtype).toBe(torch.float64);
     const y = torch.tensor([-1.3, -0.2, 0.4, 2.1], { dtype: torch.float64, requiresGrad: true });
     expect(torch.autograd.gradcheck((t: torch.Tensor) => F.gelu(t), [y])).toBe(true);
