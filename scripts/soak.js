@@ -17,6 +17,10 @@ const LENET_STEPS = Number(process.argv[3] ?? 1000);
 // 64 KiB), so leaking any activation or gradient per step fails, while malloc's occasional
 // step in RSS (a few MiB once, ~1-2 KiB/step spread over the measured half) does not.
 const MAX_BYTES_PER_STEP = Number(process.env.SOAK_MAX_BYTES_PER_STEP ?? 4096);
+// malloc can move RSS by a few MiB at once even when nothing leaks (seen once in CI on a
+// 75-step window), so a short window is allowed this much total growth before the per-step
+// bound applies: long windows (the MLP's thousands of steps) keep the 4 KiB/step bound.
+const NOISE_FLOOR_BYTES = 4 * 2 ** 20;
 
 function slope(points) {
   const n = points.length;
@@ -46,10 +50,11 @@ function soak(name, steps, makeStep) {
     }
   }
   const perStep = slope(samples);
+  const allowed = Math.max(MAX_BYTES_PER_STEP, NOISE_FLOOR_BYTES / (steps - warmup));
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const ms = (Date.now() - start) / steps;
-  console.log(`${name}: ${steps} steps, ${ms.toFixed(2)} ms/step, RSS ${rssMb.toFixed(0)} MiB, growth ${perStep.toFixed(1)} B/step`);
-  return perStep;
+  console.log(`${name}: ${steps} steps, ${ms.toFixed(2)} ms/step, RSS ${rssMb.toFixed(0)} MiB, growth ${perStep.toFixed(1)} B/step (allowed ${allowed.toFixed(0)})`);
+  return perStep > allowed;
 }
 
 function mlpStep() {
@@ -86,8 +91,8 @@ const poolAfter = torch.backend.poolStats().allocatedBytes;
 console.log(`scratch pool: ${poolBefore} bytes in use before, ${poolAfter} after`);
 
 let failed = false;
-if (results.some((r) => r > MAX_BYTES_PER_STEP)) {
-  console.error(`RSS grows by more than ${MAX_BYTES_PER_STEP} B/step: a leak`);
+if (results.some((leaking) => leaking)) {
+  console.error('RSS grows by more than the allowed bytes per step: a leak');
   failed = true;
 }
 if (poolAfter !== poolBefore) {
