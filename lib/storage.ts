@@ -9,13 +9,38 @@ import { TensorError } from './errors';
  * counter lives here because every view of the same memory shares it (PyTorch's in-place
  * checks rely on that).
  */
+/**
+ * Small storages are carved from shared slabs: creating an ArrayBuffer costs about a
+ * microsecond, more than a whole tiny op, so a 5x5 tensor must not pay for its own (Node's
+ * Buffer.allocUnsafe pools the same way). A slab lives while any storage carved from it
+ * does; the size cap bounds what a long-lived scalar can pin.
+ */
+const SLAB_BYTES = 16384;
+const SLAB_MAX_REQUEST = 512;
+const SLAB_ALIGN = 16; // the widest element (8 bytes) and SSE loads; kernels do not need more
+let slab: ArrayBufferLike = new ArrayBuffer(0);
+let slabUsed = 0;
+
+function carve(byteLength: number): Uint8Array {
+  if (slabUsed + byteLength > slab.byteLength) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer; // uninitialised, as the big storages
+    slabUsed = 0;
+  }
+  // A plain Uint8Array: Buffer#subarray goes through Buffer's constructor, several times slower.
+  const bytes = new Uint8Array(slab, slabUsed, byteLength);
+  slabUsed += (byteLength + SLAB_ALIGN - 1) & -SLAB_ALIGN;
+  return bytes;
+}
+
 export class Storage {
   version = 0;
   disposed = false;
 
-  constructor(public bytes: Bytes) {}
+  /** `carved`: the bytes are part of a slab, which dispose() must not detach. */
+  constructor(public bytes: Bytes, private readonly carved = false) {}
 
   static allocate(byteLength: number): Storage {
+    if (byteLength > 0 && byteLength <= SLAB_MAX_REQUEST) return new Storage(carve(byteLength), true);
     return new Storage(Buffer.allocUnsafeSlow(byteLength));
   }
 
@@ -43,7 +68,7 @@ export class Storage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    native.dispose(this.bytes);
+    if (!this.carved) native.dispose(this.bytes);
     this.bytes = new Uint8Array(0);
   }
 

@@ -12,6 +12,7 @@ import { AccumulateGrad, Edge, Node, edgeOf, qualifiedName } from './node';
 import { accumulate, onesLikeGrad } from './grad-utils';
 import { installAutograd } from '../tensor';
 import { profilerState } from './profiler-state';
+import { cloneObeyingContract, obeysLayoutContract } from './grad-layout';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -27,8 +28,6 @@ interface RunOptions {
   captured?: (Tensor | null)[];
   /** backward(inputs=...): accumulate only into these leaves' nodes. */
   onlyLeaves?: Set<Node>;
-  /** Sums the engine made itself (nobody else holds them): a leaf may take one as its .grad. */
-  owned?: Set<Tensor>;
 }
 
 function rootGrads(outputs: Tensor[], grads: (Tensor | null | undefined)[] | undefined): Tensor[] {
@@ -48,24 +47,38 @@ function rootGrads(outputs: Tensor[], grads: (Tensor | null | undefined)[] | und
   });
 }
 
-/** Counts, for each node reachable from the roots, how many gradients it will receive. */
-function dependencies(roots: Edge[]): Map<Node, number> {
-  const deps = new Map<Node, number>();
-  const seen = new Set<Node>();
-  const stack = roots.map((e) => e.node);
-  for (const n of stack) seen.add(n);
+/**
+ * Engine bookkeeping lives on the nodes themselves, stamped with the run's task number
+ * (Maps keyed by node cost more than the arithmetic of a small graph). A backward started
+ * from a hook runs as its own task; it may not walk nodes the outer run is still using.
+ */
+let lastTask = 0;
+const activeTasks: number[] = [];
+
+/** Stamps every node reachable from the roots and counts the gradients each will receive. */
+function dependencies(roots: Edge[], task: number, visited: Node[]): void {
+  const stack: Node[] = [];
+  const visit = (n: Node) => {
+    if (n._task === task) return;
+    if (n._task !== 0 && activeTasks.includes(n._task))
+      throw new TensorError('a backward started inside another backward may not run through the nodes the outer one is running');
+    n._task = task;
+    n._deps = 0;
+    n._pending = null;
+    visited.push(n);
+    stack.push(n);
+  };
+  for (const e of roots) visit(e.node);
   while (stack.length) {
     const node = stack.pop() as Node;
-    for (const e of node.edges) {
+    const edges = node.edges;
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i];
       if (!e) continue;
-      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
-      if (!seen.has(e.node)) {
-        seen.add(e.node);
-        stack.push(e.node);
-      }
+      visit(e.node);
+      e.node._deps++;
     }
   }
-  return deps;
 }
 
 function runHooks(node: Node, grads: (Tensor | null)[]): void {
@@ -80,54 +93,73 @@ function runHooks(node: Node, grads: (Tensor | null)[]): void {
   }
 }
 
+/** Adds a gradient for input `inputNr` of `node`; a sum the engine made joins `owned`. */
+function addGrad(node: Node, inputNr: number, g: Tensor, owned: Set<Tensor> | null): void {
+  let buf = node._pending;
+  if (buf === null) node._pending = buf = node.numOutputs === 1 ? [null] : new Array<Tensor | null>(node.numOutputs).fill(null);
+  const prev = buf[inputNr];
+  const sum = accumulate(prev, g);
+  buf[inputNr] = sum;
+  if (prev !== null && owned !== null && sum !== null) owned.add(sum);
+}
+
 function execute(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): void {
-  const deps = dependencies(rootEdges);
-  const pending = new Map<Node, (Tensor | null)[]>();
-  const owned = new Set<Tensor>();
-  opts = { ...opts, owned };
-  const addGrad = (edge: Edge, g: Tensor) => {
-    let buf = pending.get(edge.node);
-    if (!buf) pending.set(edge.node, (buf = new Array(edge.node.numOutputs).fill(null)));
-    const prev = buf[edge.inputNr];
-    buf[edge.inputNr] = accumulate(prev, g);
-    if (prev !== null && !opts.createGraph) owned.add(buf[edge.inputNr] as Tensor);
-  };
-  rootEdges.forEach((e, i) => addGrad(e, rootGradients[i]));
+  const task = ++lastTask;
+  const visited: Node[] = [];
+  activeTasks.push(task);
+  try {
+    dependencies(rootEdges, task, visited);
+    runTask(rootEdges, rootGradients, opts);
+  } finally {
+    activeTasks.pop();
+    for (const n of visited) {
+      n._task = 0;
+      n._pending = null;
+    }
+  }
+}
+
+function runTask(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): void {
+  // Sums only the engine holds (a leaf may take one as its .grad); none under createGraph.
+  const owned = opts.createGraph ? null : new Set<Tensor>();
+  for (let i = 0; i < rootEdges.length; i++) addGrad(rootEdges[i].node, rootEdges[i].inputNr, rootGradients[i], owned);
   const ready: Node[] = [];
-  for (const e of rootEdges) if (!deps.get(e.node) && !ready.includes(e.node)) ready.push(e.node);
+  for (const e of rootEdges) if (e.node._deps === 0 && !ready.includes(e.node)) ready.push(e.node);
 
   while (ready.length) {
     // Highest sequence number first (the most recently created op), as PyTorch's ready queue.
     let best = 0;
     for (let i = 1; i < ready.length; i++) if (ready[i].sequenceNr > ready[best].sequenceNr) best = i;
-    const node = ready.splice(best, 1)[0];
-    const grads = pending.get(node) ?? [];
-    pending.delete(node);
+    const node = ready[best];
+    ready[best] = ready[ready.length - 1];
+    ready.pop();
+    const grads = node._pending ?? [];
+    node._pending = null;
     runHooks(node, grads);
 
     const captureAt = opts.capture?.get(node);
     if (captureAt && opts.captured) for (const [k, slot] of captureAt) opts.captured[slot] = accumulate(opts.captured[slot], grads[k]);
 
-    const inputGrads = profilerState.active ? profileNode(node, grads, opts) : runNode(node, grads, opts);
+    const inputGrads = profilerState.active ? profileNode(node, grads, opts, owned) : runNode(node, grads, opts, owned);
 
-    node.edges.forEach((edge, i) => {
-      if (!edge) return;
+    const edges = node.edges;
+    for (let i = 0; i < edges.length; i++) {
+      const edge = edges[i];
+      if (!edge) continue;
       const g = inputGrads[i];
-      if (g) addGrad(edge, g);
-      const left = (deps.get(edge.node) ?? 1) - 1;
-      deps.set(edge.node, left);
-      if (left === 0) ready.push(edge.node);
-    });
+      if (g) addGrad(edge.node, edge.inputNr, g, owned);
+      if (--edge.node._deps === 0) ready.push(edge.node);
+    }
   }
 }
 
 /** Runs one node: its derivative, or the accumulation into its leaf. */
-function runNode(node: Node, grads: (Tensor | null)[], opts: RunOptions): (Tensor | null)[] {
+function runNode(node: Node, grads: (Tensor | null)[], opts: RunOptions, owned: Set<Tensor> | null): (Tensor | null)[] {
   let inputGrads: (Tensor | null)[] = [];
   if (node instanceof AccumulateGrad) {
     const g = grads[0];
     // A sum only the engine holds may become .grad as it is (PyTorch steals such buffers too).
-    const stealable = g !== null && node.preHooks === null && opts.owned !== undefined && opts.owned.has(g);
+    const stealable = g !== null && node.preHooks === null && owned !== null && owned.has(g);
     if (!opts.capture && (!opts.onlyLeaves || opts.onlyLeaves.has(node)) && g) accumulateIntoLeaf(node.variable, g, opts.createGraph, stealable);
   } else if (grads.some((g) => g !== null)) {
     inputGrads = node.apply(grads);
@@ -137,14 +169,14 @@ function runNode(node: Node, grads: (Tensor | null)[], opts: RunOptions): (Tenso
 }
 
 /** runNode inside the two ranges PyTorch's profiler shows for a node (its name within the engine's). */
-function profileNode(node: Node, grads: (Tensor | null)[], opts: RunOptions): (Tensor | null)[] {
+function profileNode(node: Node, grads: (Tensor | null)[], opts: RunOptions, owned: Set<Tensor> | null): (Tensor | null)[] {
   const sink = profilerState.sink;
-  if (sink === null) return runNode(node, grads, opts);
+  if (sink === null) return runNode(node, grads, opts, owned);
   const name = qualifiedName(node);
   sink.begin(`autograd::engine::evaluate_function: ${name}`, null);
   sink.begin(name, grads);
   try {
-    return runNode(node, grads, opts);
+    return runNode(node, grads, opts, owned);
   } finally {
     sink.end();
     sink.end();
@@ -154,8 +186,9 @@ function profileNode(node: Node, grads: (Tensor | null)[], opts: RunOptions): (T
 function accumulateIntoLeaf(leaf: Tensor, grad: Tensor, createGraph: boolean, stealable = false): void {
   const g = createGraph ? grad : grad.detach();
   if (leaf.grad === null) {
-    // A fresh buffer (never an alias of a tensor the user still holds), as PyTorch's AccumulateGrad.
-    leaf.grad = createGraph || stealable ? g : g.clone();
+    // A fresh buffer (never an alias of a tensor the user still holds), in the leaf's own
+    // layout, as PyTorch's AccumulateGrad.
+    leaf.grad = (createGraph || stealable) && obeysLayoutContract(g, leaf) ? g : cloneObeyingContract(g, leaf);
   } else if (createGraph) {
     leaf.grad = leaf.grad.add(g);
   } else {

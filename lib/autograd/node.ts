@@ -68,6 +68,10 @@ export class Node {
   preHooks: Map<number, TensorHook[]> | null = null;
   private saved: SavedTensor[] = [];
   private released = false;
+  /** Engine bookkeeping (lib/autograd/engine.ts) for the backward task that stamped this node. */
+  _task = 0;
+  _deps = 0;
+  _pending: (Tensor | null)[] | null = null;
 
   constructor(
     private readonly nodeName: string,

@@ -300,7 +300,7 @@ export function mm(a: Tensor, b: Tensor, opts?: OutOpts): Tensor {
   requireTensors('mm', a, b);
   if (needsGrad([a, b]) && !opts?.out)
     return differentiable('MmBackward0', [a, b], () => mm(a, b), (g, [x, y]) => [
-      a._requiresGrad ? mm(g, tT(y as Tensor)) : null, b._requiresGrad ? mm(tT(x as Tensor), g) : null]);
+      a._requiresGrad ? mmProduct.left(g, a, y as Tensor) : null, b._requiresGrad ? mmProduct.right(g, x as Tensor, b) : null]);
   if (a.dim() !== 2) throw new TensorError('self must be a matrix');
   if (b.dim() !== 2) throw new TensorError('mat2 must be a matrix');
   checkMultipliable(a, b);
@@ -460,7 +460,7 @@ function addmmInto(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpts | 
   const beta = opts?.beta ?? 1, alpha = opts?.alpha ?? 1;
   if (needsGrad([input, mat1, mat2])) {
     if (inplace || opts?.out) throw new TensorError('addmm: in-place and out= forms do not support automatic differentiation');
-    return recordAddProduct('AddmmBackward0', input, mat1, mat2, beta, alpha, mm, () => addmmInto(input, mat1, mat2, opts, false));
+    return recordAddProduct('AddmmBackward0', input, mat1, mat2, beta, alpha, mmProduct, () => addmmInto(input, mat1, mat2, opts, false));
   }
   if (mat1.dim() !== 2) throw new TensorError(`mat1 must be a matrix, got ${mat1.dim()}-D tensor`);
   if (mat2.dim() !== 2) throw new TensorError(`mat2 must be a matrix, got ${mat2.dim()}-D tensor`);
@@ -484,14 +484,45 @@ function addmmInto(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpts | 
  */
 function recordAddProduct(
   name: string, input: Tensor, a: Tensor, b: Tensor, beta: number, alpha: number,
-  product: (x: Tensor, y: Tensor) => Tensor, forward: () => Tensor,
+  product: ProductGrads, forward: () => Tensor,
 ): Tensor {
+  const scaled = (t: Tensor) => (alpha === 1 ? t : mul(t, alpha));
   return differentiable(name, [input, a, b], forward, (g, [, x, y]) => [
     gradFor(beta === 1 ? g : mul(g, beta), input),
-    a._requiresGrad ? mul(product(g, (y as Tensor).mT), alpha) : null,
-    b._requiresGrad ? mul(product((x as Tensor).mT, g), alpha) : null,
+    a._requiresGrad ? scaled(product.left(g, a, y as Tensor)) : null,
+    b._requiresGrad ? scaled(product.right(g, x as Tensor, b)) : null,
   ]);
 }
+
+/**
+ * The gradients of a @ b for each operand: `a` and `b` give the operands' layouts (the
+ * saved tensors have the same strides); `left` is g @ b^T, `right` is a^T @ g.
+ */
+interface ProductGrads {
+  left(g: Tensor, a: Tensor, b: Tensor): Tensor;
+  right(g: Tensor, a: Tensor, b: Tensor): Tensor;
+}
+
+function isColumnMajor(t: Tensor): boolean {
+  return t._strides[0] === 1 && t._strides[1] === t._shape[0];
+}
+
+/**
+ * 2-D, as PyTorch's mm_mat1_backward / mm_mat2_backward: an operand laid out column-major
+ * (a transposed view, as Linear's weight.T) gets the transpose of the transposed product,
+ * so its gradient comes out in its own layout and reaches .grad and the optimiser with no
+ * transposing copy.
+ */
+const mmProduct: ProductGrads = {
+  left: (g, a, b) => (isColumnMajor(a) ? tT(mm(b, tT(g))) : mm(g, tT(b))),
+  right: (g, a, b) => (isColumnMajor(b) ? tT(mm(tT(g), a)) : mm(tT(a), g)),
+};
+
+/** Batched, as PyTorch's bmm derivative (no layout choice). */
+const bmmProduct: ProductGrads = {
+  left: (g, _a, b) => bmm(g, b.mT),
+  right: (g, a) => bmm(a.mT, g),
+};
 
 /** self = beta * self + alpha * (...), through a temporary when self shares memory with an operand. */
 function accumulateInto(self: Tensor, shape: readonly number[], run: (t: Tensor) => void, operands: Tensor[]): Tensor {
@@ -517,7 +548,7 @@ function baddbmmInto(input: Tensor, batch1: Tensor, batch2: Tensor, opts: AddmmO
   const beta = opts?.beta ?? 1, alpha = opts?.alpha ?? 1;
   if (needsGrad([input, batch1, batch2])) {
     if (inplace || opts?.out) throw new TensorError('baddbmm: in-place and out= forms do not support automatic differentiation');
-    return recordAddProduct('BaddbmmBackward0', input, batch1, batch2, beta, alpha, bmm, () => baddbmmInto(input, batch1, batch2, opts, false));
+    return recordAddProduct('BaddbmmBackward0', input, batch1, batch2, beta, alpha, bmmProduct, () => baddbmmInto(input, batch1, batch2, opts, false));
   }
   // PyTorch expands self first, reading the sizes it needs from the batches.
   const shape = [batch1.size(0), batch1.size(1), batch2.size(2)];

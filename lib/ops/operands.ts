@@ -9,23 +9,36 @@ import { Bytes, LoopOperand, native } from '../native';
 import { Tensor, Scalar, scalarToNumber, broadcastStridesTo, emptyLikeLayout } from '../tensor';
 import { preserveFormat } from '../memory-format';
 import { TensorError } from '../errors';
+import { contiguousStrides } from '../size';
 
 export interface Operand extends LoopOperand {
   bytes: Bytes;
 }
 
 const scratchSlots = 8;
-const scratch: Uint8Array = Buffer.alloc(8 * scratchSlots);
+export const scalarScratch: Uint8Array = Buffer.alloc(8 * scratchSlots);
 let nextSlot = 0;
+/** One view of the scratch block per dtype (made once: a typed array per scalar cost more than the op). */
+const scratchViews = new Map<DType, { [i: number]: number | bigint }>();
 
-/** A scalar as an operand broadcast over `rank` dims (valid until 8 more scalars are made). */
-export function scalarOperand(value: Scalar, dtype: DType, rank: number): Operand {
+/**
+ * Writes a scalar in `dtype` into the next scratch slot; returns its element offset
+ * (valid until 8 more scalars are written).
+ */
+export function writeScalar(value: Scalar, dtype: DType): number {
   const slot = nextSlot;
   nextSlot = (nextSlot + 1) % scratchSlots;
-  const view = new dtype.arrayType(scratch.buffer, scratch.byteOffset + slot * 8, 1);
-  if (dtype.name === 'int64') (view as BigInt64Array)[0] = typeof value === 'bigint' ? value : BigInt(Math.trunc(scalarToNumber(value)));
-  else (view as Float64Array)[0] = scalarToNumber(value);
-  return { bytes: scratch, dtype, offset: slot * (8 / dtype.itemsize), strides: new Array<number>(rank).fill(0) };
+  let view = scratchViews.get(dtype);
+  if (view === undefined) scratchViews.set(dtype, (view = new dtype.arrayType(scalarScratch.buffer, scalarScratch.byteOffset, scalarScratch.byteLength / dtype.itemsize)));
+  const index = slot * (8 / dtype.itemsize);
+  if (dtype.name === 'int64') view[index] = typeof value === 'bigint' ? value : BigInt(Math.trunc(scalarToNumber(value)));
+  else view[index] = scalarToNumber(value);
+  return index;
+}
+
+/** A scalar as an operand broadcast over `rank` dims. */
+export function scalarOperand(value: Scalar, dtype: DType, rank: number): Operand {
+  return { bytes: scalarScratch, dtype, offset: writeScalar(value, dtype), strides: new Array<number>(rank).fill(0) };
 }
 
 /** A tensor (cast to `dtype` if needed) as an operand broadcast to `shape`. */
@@ -57,7 +70,7 @@ export function tensorAsOperand(t: Tensor): Operand {
 export function outputStrides(shape: readonly number[], inputStrides: readonly (readonly number[])[]): number[] {
   // Fast path (most calls): every input row-major contiguous, where the sort below keeps
   // the row-major order, so skip it (it dominated small ops' JavaScript time).
-  const rowMajor = rowMajorStrides(shape);
+  const rowMajor = contiguousStrides(shape);
   if (allEqualTo(inputStrides, rowMajor)) return rowMajor;
   const n = shape.length;
   const perm = Array.from({ length: n }, (_, i) => n - 1 - i); // perm[0]: innermost dim
@@ -96,17 +109,6 @@ function allEqualTo(stridesList: readonly (readonly number[])[], target: readonl
     for (let d = 0; d < st.length; d++) if (st[d] !== target[d]) return false;
   }
   return true;
-}
-
-/** Row-major strides, a size-0 dim counting as 1 (as the permuted layout below). */
-function rowMajorStrides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = s;
-    s *= Math.max(shape[d], 1);
-  }
-  return out;
 }
 
 export function newOutput(shape: readonly number[], dtype: DType, inputs: readonly Operand[]): Tensor {

@@ -13,6 +13,7 @@ import { inplaceWithGrad } from '../autograd/inplace';
 import { sumToSize } from '../autograd/grad-utils';
 import { broadcastShapes, canCast, resultType, TensorLike } from '../promotion';
 import { defineOp } from './registry';
+import { denseBinary, denseUnary } from './dense-fast-path';
 import { Operand, operandOf, newOutput, checkOut, tensorAsOperand, assertNoInternalOverlap } from './operands';
 
 export const scalarTypeNames: Record<string, string> = {
@@ -149,6 +150,10 @@ function runBinary(
     const result = noGrad(() => runBinary(spec, a, b, alpha, undefined, false, code));
     recordBinary(spec, a, b, alpha, result);
     return result;
+  }
+  if (target === undefined && !inplace && (spec.rule === 'promote' || spec.rule === 'float')) {
+    const fast = denseBinary(code, a, b, alpha);
+    if (fast !== null) return fast;
   }
   const { compute, result } = binaryDTypes(spec, a, b);
   spec.validate?.(a, b, compute);
@@ -368,6 +373,10 @@ function runUnary(spec: UnarySpec, a: Tensor, params: UnaryParams | undefined, i
     });
     return result;
   }
+  if (!inplace && params?.out === undefined && (spec.rule === 'promote' || spec.rule === 'float')) {
+    const fast = denseUnary(spec.code, a, params?.p1 ?? 0, params?.p2 ?? 0);
+    if (fast !== null) return fast;
+  }
   if (spec.refuseBool && a.dtype === bool) throw new TensorError(spec.refuseBool);
   let compute = a.dtype;
   if (spec.rule === 'float' && !compute.isFloatingPoint) compute = defaultFloat;
@@ -516,6 +525,8 @@ function clampImpl(a: Tensor, min: number | Tensor | null | undefined, max: numb
   if (min instanceof Tensor || max instanceof Tensor) return clampTensorBounds(a, min ?? null, max ?? null, target, inplace);
   const lo = min ?? NaN, hi = max ?? NaN;
   const dtype = resultType(a, ...(min !== null && min !== undefined ? [min] : []), ...(max !== null && max !== undefined ? [max] : []));
+  if (inplace && !canCast(dtype, a.dtype))
+    throw new TensorError(`result type ${scalarTypeNames[dtype.name]} can't be cast to the desired output type ${scalarTypeNames[a.dtype.name]}`);
   const input = dtype === a.dtype ? a : a.to(dtype);
   if (!dtype.isFloatingPoint) {
     // Integer clamp: a missing or out-of-range bound becomes the dtype's extreme, so the
@@ -585,6 +596,7 @@ defineOp({
 
 /** torch.where(cond, a, b) with broadcasting and promotion; where(cond) is nonzero(asTuple). */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(cond instanceof Tensor)) throw new TypeError(`where(): argument 'condition' must be Tensor, not ${cond === null ? 'null' : typeof cond}`);
   if (cond.dtype !== bool) throw new TensorError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeNames[cond.dtype.name]}`);
   const dtype = resultType(a, b);
   const shape = [cond._shape, a instanceof Tensor ? a._shape : [], b instanceof Tensor ? b._shape : []].reduce<number[]>((s, t) => broadcastShapes(s, t), []);

@@ -22,10 +22,11 @@ Napi::Value InitErrors(const Napi::CallbackInfo& info) {
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   tuneMallocOnce();
   auto* data = new AddonData();
-  Napi::Float64Array meta = Napi::Float64Array::New(env, kMetaLength);
-  data->meta = Napi::Persistent(meta);
-  env.SetInstanceData<AddonData>(data);
-  exports.Set("meta", meta);
+  env.SetInstanceData<AddonData>(data);  // deletes data when this environment is torn down
+  // The block lives as long as the environment (no finaliser frees it): JavaScript may keep
+  // or even detach its view without affecting the addon.
+  Napi::ArrayBuffer block = Napi::ArrayBuffer::New(env, data->meta, sizeof(data->meta));
+  exports.Set("meta", Napi::Float64Array::New(env, kMetaLength, block, 0));
   exports.Set("init", Napi::Function::New(env, InitErrors, "init"));
   registerMemoryBindings(env, exports);
   registerPointwiseBindings(env, exports);

@@ -14,23 +14,16 @@ void throwTensorError(Napi::Env env, const std::string& message) {
 }
 
 BufferView bufferArg(const Napi::CallbackInfo& info, size_t index, const char* op) {
-  if (info.Length() <= index || !info[index].IsTypedArray())
+  // napi_get_buffer_info answers in bytes for any typed array with one type test;
+  // napi_get_typedarray_info tests every typed-array kind in turn, which costs more than a
+  // small kernel.
+  void* data = nullptr;
+  size_t bytes = 0;
+  bool typed = false;
+  if (info.Length() <= index || napi_is_typedarray(info.Env(), info[index], &typed) != napi_ok || !typed ||
+      napi_get_buffer_info(info.Env(), info[index], &data, &bytes) != napi_ok)
     throwTensorError(info.Env(), std::string(op) + ": argument " + std::to_string(index) + " must be a tensor storage");
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-  napi_value arrayBuffer;
-  size_t byteOffset;
-  if (napi_get_typedarray_info(info.Env(), info[index], &type, &length, &data, &arrayBuffer, &byteOffset) != napi_ok)
-    throwTensorError(info.Env(), std::string(op) + ": unreadable storage");
-  size_t elementBytes = 1;
-  switch (type) {
-    case napi_int16_array: case napi_uint16_array: elementBytes = 2; break;
-    case napi_int32_array: case napi_uint32_array: case napi_float32_array: elementBytes = 4; break;
-    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: elementBytes = 8; break;
-    default: break;
-  }
-  return BufferView{static_cast<char*>(data), length * elementBytes};
+  return BufferView{static_cast<char*>(data), data == nullptr ? 0 : bytes};
 }
 
 double numberArg(const Napi::CallbackInfo& info, size_t index, const char* op) {
@@ -48,10 +41,9 @@ int32_t intArg(const Napi::CallbackInfo& info, size_t index, const char* op, int
 
 MetaReader::MetaReader(const Napi::CallbackInfo& info, const char* op) : env_(info.Env()), op_(op) {
   AddonData* data = env_.GetInstanceData<AddonData>();
-  Napi::Float64Array meta = data->meta.Value();
-  meta_ = meta.Data();
-  length_ = meta.ElementLength();
-  if (meta_ == nullptr || length_ < kMetaLength) throwTensorError(env_, std::string(op) + ": argument block is gone");
+  if (data == nullptr) throwTensorError(env_, std::string(op) + ": the addon is not initialised");
+  meta_ = data->meta;
+  length_ = kMetaLength;
 }
 
 double MetaReader::next() {
@@ -61,7 +53,9 @@ double MetaReader::next() {
 
 int64_t MetaReader::nextInt() {
   double v = next();
-  if (!(std::fabs(v) <= 9007199254740992.0) || v != std::floor(v))
+  // The range test comes first so the cast is defined; comparing with the truncated value
+  // avoids a floor() call (not inlined in the baseline-ISA build).
+  if (!(std::fabs(v) <= 9007199254740992.0) || v != double(int64_t(v)))
     throwTensorError(env_, std::string(op_) + ": expected an integer, got " + std::to_string(v));
   return int64_t(v);
 }

@@ -1,0 +1,49 @@
+/**
+ * PyTorch's gradient layout contract (torch/csrc/autograd/utils/grad_layout_contract.h):
+ * a leaf's .grad gets the strides of the leaf itself when the leaf is dense, so the
+ * optimiser's `p.add_(grad)` walks both in the same order. A gradient computed in another
+ * layout (a transposed weight gradient, say) is copied into the leaf's layout once, when
+ * .grad is first set.
+ */
+import { Tensor } from '../tensor';
+import { contiguousFormat } from '../memory-format';
+
+/** Whether the strides tile the elements exactly once in some dim order (ATen's is_non_overlapping_and_dense). */
+export function isNonOverlappingAndDense(shape: readonly number[], strides: readonly number[]): boolean {
+  const n = shape.length;
+  if (n === 1) return shape[0] < 2 || strides[0] === 1;
+  const perm = Array.from({ length: n }, (_, i) => i);
+  // Size-0/1 dims last; the rest by increasing stride.
+  perm.sort((a, b) => (shape[a] < 2 ? (shape[b] < 2 ? 0 : 1) : shape[b] < 2 ? -1 : strides[a] - strides[b]));
+  let expected = 1;
+  for (const d of perm) {
+    const size = shape[d];
+    if (size < 2) return true;
+    if (strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+function isRowMajorDense(t: Tensor): boolean {
+  let expected = 1;
+  for (let d = t._shape.length - 1; d >= 0; d--) {
+    if (t._shape[d] !== 1 && t._strides[d] !== expected) return false;
+    expected *= t._shape[d];
+  }
+  return true;
+}
+
+/** utils::obeys_layout_contract: grad's strides equal the leaf's wherever the size is above 1. */
+export function obeysLayoutContract(grad: Tensor, leaf: Tensor): boolean {
+  if (!isNonOverlappingAndDense(leaf._shape, leaf._strides)) return isRowMajorDense(grad);
+  for (let d = 0; d < leaf._shape.length; d++) if (leaf._shape[d] > 1 && grad._strides[d] !== leaf._strides[d]) return false;
+  return true;
+}
+
+/** utils::clone_obey_contract: a copy of grad in the leaf's layout (row-major for a non-dense leaf). */
+export function cloneObeyingContract(grad: Tensor, leaf: Tensor): Tensor {
+  if (isNonOverlappingAndDense(leaf._shape, leaf._strides))
+    return Tensor.emptyStrided(leaf._shape.slice(), leaf._strides.slice(), grad.dtype).copy_(grad);
+  return grad.clone({ memoryFormat: contiguousFormat });
+}
