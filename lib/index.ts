@@ -20,7 +20,7 @@ import * as gatherScatterOps from './ops/gather-scatter';
 import * as selectOps from './ops/select';
 import * as sortOps from './ops/sort';
 import * as indexingOps from './indexing';
-import { profiledExports } from './ops/registry';
+import { profiledExports, profiledFunctions } from './ops/registry';
 import { native } from './native';
 import { cpu, Device } from './device';
 import { CUDA_UNAVAILABLE } from './device';
@@ -38,10 +38,17 @@ export {
 export { resultType, canCast, broadcastShapes, broadcastShapesOf } from './promotion';
 export { MemoryFormat, contiguousFormat, channelsLast, channelsLast3d, preserveFormat } from './memory-format';
 export { manualSeed, seed, initialSeed, Generator, defaultGenerator } from './random';
-export {
-  tensor, from, empty, zeros, ones, full, emptyLike, zerosLike, onesLike, fullLike, randLike, randnLike,
+export { from } from './creation';
+// Creation functions show in profiles as PyTorch names them (torch.tensor is aten::lift_fresh).
+export const {
+  tensor, empty, zeros, ones, full, emptyLike, zerosLike, onesLike, fullLike, randLike, randnLike,
   arange, linspace, eye, rand, randn, randint, randperm,
-} from './creation';
+} = profiledFunctions({
+  tensor: creation.tensor, empty: creation.empty, zeros: creation.zeros, ones: creation.ones, full: creation.full,
+  emptyLike: creation.emptyLike, zerosLike: creation.zerosLike, onesLike: creation.onesLike, fullLike: creation.fullLike,
+  randLike: creation.randLike, randnLike: creation.randnLike, arange: creation.arange, linspace: creation.linspace,
+  eye: creation.eye, rand: creation.rand, randn: creation.randn, randint: creation.randint, randperm: creation.randperm,
+}, { tensor: 'aten::lift_fresh' });
 // torch.<op> functions are the registry's profiled entry points (profiledExports), so the
 // profiler records torch.sum(x) as aten::sum just as it records x.sum().
 export const {

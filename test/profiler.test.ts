@@ -23,10 +23,12 @@ function courseExample() {
 
 describe("the course's example", () => {
   // What PyTorch 1.13 prints for the same loop (torch.autograd.profiler.profile): the
-  // backward runs pow and mul inside PowBackward0, and the implicit gradient is ones_like.
-  // (PyTorch also lists its tensor-construction internals: aten::empty, aten::to,
-  // aten::lift_fresh, aten::detach_..., which have no counterpart here.)
+  // backward runs pow and mul inside PowBackward0, the implicit gradient is ones_like
+  // (filled by fill_), torch.tensor is lift_fresh. (PyTorch also lists internals with no
+  // counterpart here: aten::empty, aten::to, aten::_to_copy, aten::detach_, aten::result_type...)
   const pytorchCounts: Record<string, number> = {
+    'aten::lift_fresh': 100,
+    'aten::fill_': 100,
     'aten::pow': 200,
     'aten::mul': 200,
     'aten::ones_like': 100,
@@ -89,6 +91,7 @@ describe("the course's example", () => {
     expect(all).toContain('autograd::engine::evaluate_function: torch::autograd...');
     const counts = all.split('\n').slice(3, 10).map((l) => Number(l.trim().split(/\s+/).pop()));
     expect(counts).toEqual([200, 200, 100, 100, 100, 100, 100]);
+    expect(all).toContain('aten::lift_fresh');
   });
 
   test('groupByInputShape adds the Input Shapes column', () => {
@@ -119,8 +122,10 @@ describe('profile forms and records', () => {
       expect(torch.autograd.profiler.profile).toBeDefined();
     }
     torch.ones([2]).mul(3);
-    expect(prof.events().map((e) => e.name)).toEqual(['aten::mul', 'aten::sub_']);
-    expect(prof.events()[0].inputShapes).toEqual([[2], []]);
+    // torch.ones shows as PyTorch shows it: aten::ones, with its aten::fill_ inside.
+    expect(prof.events().map((e) => e.name)).toEqual(['aten::ones', 'aten::fill_', 'aten::mul', 'aten::sub_']);
+    expect(prof.events()[1].cpuParent?.name).toBe('aten::ones');
+    expect(prof.events()[2].inputShapes).toEqual([[2], []]);
   });
 
   test('methods, torch functions and in-place variants all show as aten::', () => {
@@ -131,17 +136,18 @@ describe('profile forms and records', () => {
       a.add_(1);
       a.sum();
     });
-    expect(prof.events().map((e) => e.name)).toEqual(['aten::mul', 'aten::exp', 'aten::add_', 'aten::sum']);
+    expect(prof.events().map((e) => e.name)).toEqual(['aten::ones', 'aten::fill_', 'aten::mul', 'aten::exp', 'aten::add_', 'aten::sum']);
   });
 
   test('recordFunction nests user ranges; an exception still stops the profile', () => {
     const prof = profile(() => recordFunction('my_block', () => torch.ones([2]).neg()));
-    const [block, neg] = prof.events();
+    const [block, ones, , neg] = prof.events();
     expect(block.name).toBe('my_block');
+    expect([ones.name, neg.name]).toEqual(['aten::ones', 'aten::neg']);
     expect(neg.cpuParent).toBe(block);
     expect(() => profile(() => { throw new Error('boom'); })).toThrow('boom');
     // Stopped despite the throw: a new profile may start.
-    expect(profile(() => torch.ones([1]).neg()).events()).toHaveLength(1);
+    expect(profile(() => torch.ones([1]).neg()).events()).toHaveLength(3);
   });
 
   test('an async fn: recording lasts until its promise settles', async () => {
@@ -150,9 +156,9 @@ describe('profile forms and records', () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       torch.ones([2]).exp();
     });
-    expect(prof.events().map((e) => e.name)).toEqual(['aten::neg', 'aten::exp']);
+    expect(prof.events().map((e) => e.name)).toEqual(['aten::ones', 'aten::fill_', 'aten::neg', 'aten::ones', 'aten::fill_', 'aten::exp']);
     torch.ones([2]).neg();
-    expect(prof.events()).toHaveLength(2);
+    expect(prof.events()).toHaveLength(6);
   });
 
   test("one profiler per thread, PyTorch's message; enabled: false records nothing", () => {

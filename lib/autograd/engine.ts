@@ -13,6 +13,7 @@ import { accumulate, onesLikeGrad } from './grad-utils';
 import { installAutograd } from '../tensor';
 import { profilerState } from './profiler-state';
 import { cloneObeyingContract, obeysLayoutContract } from './grad-layout';
+import { unprofiledMethods } from '../ops/registry';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -184,7 +185,8 @@ function profileNode(node: Node, grads: (Tensor | null)[], opts: RunOptions, own
 }
 
 function accumulateIntoLeaf(leaf: Tensor, grad: Tensor, createGraph: boolean, stealable = false): void {
-  const g = createGraph ? grad : grad.detach();
+  // Detached inside AccumulateGrad, not as a user-visible aten::detach (PyTorch shows none).
+  const g = createGraph ? grad : (unprofiledMethods.detach.call(grad) as Tensor);
   if (leaf.grad === null) {
     // A fresh buffer (never an alias of a tensor the user still holds), in the leaf's own
     // layout, as PyTorch's AccumulateGrad.

@@ -7,6 +7,7 @@
  */
 import { Tensor } from '../tensor';
 import { contiguousFormat } from '../memory-format';
+import { unprofiledMethods } from '../ops/registry';
 
 /** Whether the strides tile the elements exactly once in some dim order (ATen's is_non_overlapping_and_dense). */
 export function isNonOverlappingAndDense(shape: readonly number[], strides: readonly number[]): boolean {
@@ -43,7 +44,9 @@ export function obeysLayoutContract(grad: Tensor, leaf: Tensor): boolean {
 
 /** utils::clone_obey_contract: a copy of grad in the leaf's layout (row-major for a non-dense leaf). */
 export function cloneObeyingContract(grad: Tensor, leaf: Tensor): Tensor {
+  // Part of AccumulateGrad's own time in a profile (PyTorch steals the buffer where it can
+  // and shows no copy), hence the unprofiled copy_.
   if (isNonOverlappingAndDense(leaf._shape, leaf._strides))
-    return Tensor.emptyStrided(leaf._shape.slice(), leaf._strides.slice(), grad.dtype).copy_(grad);
+    return unprofiledMethods.copy_.call(Tensor.emptyStrided(leaf._shape.slice(), leaf._strides.slice(), grad.dtype), grad) as Tensor;
   return grad.clone({ memoryFormat: contiguousFormat });
 }

@@ -91,3 +91,23 @@ export function registeredFunctions(): Record<string, AnyFn> {
   }
   return out;
 }
+
+/**
+ * Functions and Tensor methods that are not registry ops but that PyTorch's profiler still
+ * shows as operators (torch.ones as aten::ones, clone as aten::clone, torch.tensor as
+ * aten::lift_fresh): wrapped once here so a profile of user code lists them too.
+ */
+export function profiledFunctions<M extends object>(module: M, names: Record<string, string> = {}): M {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(module))
+    out[key] = typeof value === 'function' ? profiledFn(names[key] ?? atenName(key), value as AnyFn) : value;
+  return out as M;
+}
+
+/** The unwrapped methods, for internals PyTorch does not show (the engine's own detach). */
+export const unprofiledMethods: Record<string, AnyFn> = {};
+for (const method of ['fill_', 'zero_', 'clone', 'copy_', 'detach', 'detach_', 'to']) {
+  const impl = (Tensor.prototype as unknown as Record<string, AnyFn>)[method];
+  unprofiledMethods[method] = impl;
+  installMethod(method, atenName(method), (self: Tensor, ...args: unknown[]) => impl.apply(self, args));
+}
