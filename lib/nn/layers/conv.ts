@@ -12,6 +12,7 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
+import type { PositionalOrOptions } from './constructor-args';
 
 type IntOrTuple = number | readonly number[];
 type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -143,10 +144,11 @@ abstract class ConvForward extends ConvNd {
 }
 
 const CONV_POSITIONAL: (keyof ConvOptions)[] = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'];
+type ConvArgs = PositionalOrOptions<[stride: IntOrTuple, padding: ConvOptions['padding'], dilation: IntOrTuple, groups: number, bias: boolean, paddingMode: PaddingMode], ConvOptions>;
 
 /** nn.Conv1d(inChannels, outChannels, kernelSize, { stride, padding, dilation, groups, bias, paddingMode }). */
 export class Conv1d extends ConvForward {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: unknown[]) {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvArgs) {
     super(inChannels, outChannels, kernelSize, 1, convOptions<ConvOptions>(rest, CONV_POSITIONAL));
   }
   protected conv(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor {
@@ -156,7 +158,7 @@ export class Conv1d extends ConvForward {
 
 /** nn.Conv2d(inChannels, outChannels, kernelSize, { stride, padding, dilation, groups, bias, paddingMode }). */
 export class Conv2d extends ConvForward {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: unknown[]) {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: ConvArgs) {
     super(inChannels, outChannels, kernelSize, 2, convOptions<ConvOptions>(rest, CONV_POSITIONAL));
   }
   protected conv(x: Tensor, padding: number[] | 'same' | 'valid'): Tensor {
@@ -169,7 +171,12 @@ export class ConvTranspose2d extends ConvNd {
   readonly padding: number[];
   readonly outputPadding: number[];
 
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, ...rest: unknown[]) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: IntOrTuple,
+    ...rest: PositionalOrOptions<[stride: IntOrTuple, padding: IntOrTuple, outputPadding: IntOrTuple, groups: number, bias: boolean, dilation: IntOrTuple], ConvTransposeOptions>
+  ) {
     const opts = convOptions<ConvTransposeOptions>(rest, ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation']);
     super(inChannels, outChannels, kernelSize, 2, opts, true);
     this.padding = tuple(opts.padding ?? 0, 2, 'padding');

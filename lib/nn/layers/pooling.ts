@@ -2,6 +2,7 @@ import { Tensor } from '../../tensor';
 import { Module } from '../module';
 import * as F from '../functional';
 import { parseTrailing } from '../../ops/pool';
+import type { PositionalThenOptions } from './constructor-args';
 
 /**
  * Pooling and upsampling modules: thin wrappers over nn.functional with PyTorch's names,
@@ -9,6 +10,14 @@ import { parseTrailing } from '../../ops/pool';
  * extra_repr. Positional arguments or one options object both work.
  */
 type IntPair = number | readonly number[];
+type MaxPoolArgs = PositionalThenOptions<
+  [stride: IntPair, padding: IntPair, dilation: IntPair, returnIndices: boolean, ceilMode: boolean],
+  { stride?: IntPair | null; padding?: IntPair; dilation?: IntPair; returnIndices?: boolean; ceilMode?: boolean }
+>;
+type AvgPoolArgs = PositionalThenOptions<
+  [stride: IntPair, padding: IntPair, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number],
+  { stride?: IntPair | null; padding?: IntPair; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
+>;
 
 /** A value as Python's repr shows it in extra_repr: tuples, None, True/False. */
 const show = (v: unknown): string =>
@@ -23,7 +32,7 @@ export class MaxPool2d extends Module {
   readonly dilation: IntPair;
   readonly returnIndices: boolean;
   readonly ceilMode: boolean;
-  constructor(kernelSize: IntPair, ...rest: unknown[]) {
+  constructor(kernelSize: IntPair, ...rest: MaxPoolArgs) {
     super();
     const o = parseTrailing(rest, ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode']);
     this.kernelSize = kernelSize;
@@ -48,7 +57,7 @@ export class AvgPool2d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
-  constructor(kernelSize: IntPair, ...rest: unknown[]) {
+  constructor(kernelSize: IntPair, ...rest: AvgPoolArgs) {
     super();
     const o = parseTrailing(rest, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
     this.kernelSize = kernelSize;

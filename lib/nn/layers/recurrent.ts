@@ -15,6 +15,7 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
+import type { PositionalThenOptions } from './constructor-args';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -213,11 +214,12 @@ function rnnOptions<T extends RNNOptions>(rest: unknown[], positional: (keyof T)
   return { ...opts, ...trailing } as T;
 }
 const POSITIONAL: (keyof RNNOptions)[] = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
+type RNNArgs<O> = PositionalThenOptions<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], O>;
 
 /** nn.RNN(inputSize, hiddenSize, { numLayers, nonlinearity: 'tanh' | 'relu', bias, batchFirst, dropout, bidirectional }). */
 export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
+  constructor(inputSize: number, hiddenSize: number, ...rest: RNNArgs<RNNOptions & { nonlinearity?: 'tanh' | 'relu' }>) {
     // As in PyTorch, nonlinearity is a keyword (options) argument only.
     const opts = rnnOptions<RNNOptions & { nonlinearity?: 'tanh' | 'relu' }>(rest, POSITIONAL);
     const nl = opts.nonlinearity ?? 'tanh';
@@ -234,7 +236,7 @@ export class RNN extends RNNBase {
 
 /** nn.LSTM: forward(input, [h0, c0]?) -> [output, [hN, cN]]. */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
+  constructor(inputSize: number, hiddenSize: number, ...rest: RNNArgs<RNNOptions>) {
     super('LSTM', inputSize, hiddenSize, rnnOptions<RNNOptions>(rest, POSITIONAL));
   }
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
@@ -246,7 +248,7 @@ export class LSTM extends RNNBase {
 
 /** nn.GRU: forward(input, h0?) -> [output, hN]. */
 export class GRU extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, ...rest: unknown[]) {
+  constructor(inputSize: number, hiddenSize: number, ...rest: RNNArgs<RNNOptions>) {
     super('GRU', inputSize, hiddenSize, rnnOptions<RNNOptions>(rest, POSITIONAL));
   }
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {

@@ -15,6 +15,7 @@ import { Linear, Dropout } from './linear';
 import { LayerNorm } from './normalization';
 import { MultiheadAttention } from './attention';
 import { ModuleList } from './container';
+import type { PositionalOrOptions } from './constructor-args';
 
 type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
 
@@ -46,7 +47,7 @@ export class TransformerEncoderLayer extends Module {
   dropout2: Dropout;
   activation: Activation;
 
-  constructor(dModel: number, nhead: number, ...rest: unknown[]) {
+  constructor(dModel: number, nhead: number, ...rest: PositionalOrOptions<[dimFeedforward: number, dropout: number, activation: Activation], TransformerEncoderLayerOptions>) {
     super();
     const opts: TransformerEncoderLayerOptions =
       rest.length === 1 && typeof rest[0] === 'object' && rest[0] !== null
