@@ -32,9 +32,18 @@ function carve(byteLength: number): Uint8Array {
   return bytes;
 }
 
+let storagesMade = 0;
+
 export class Storage {
   version = 0;
   disposed = false;
+  /** Creation order: the engine tells a buffer a derivative just made from older ones. */
+  readonly serial = storagesMade++;
+
+  /** The serial the next storage will get. */
+  static get nextSerial(): number {
+    return storagesMade;
+  }
 
   /** `carved`: the bytes are part of a slab, which dispose() must not detach. */
   constructor(public bytes: Bytes, private readonly carved = false) {}

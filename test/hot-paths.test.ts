@@ -111,3 +111,36 @@ describe('gradient layout contract', () => {
     expect(c.grad!.tolist()).toEqual(torch.ones(3, 5).mm(d.detach().t()).tolist());
   });
 });
+
+describe('leaves take fresh gradient buffers without a copy, and only those', () => {
+  test('a retained non-leaf gradient and the leaf gradient stay separate tensors', () => {
+    const x = torch.randn(3, { requiresGrad: true });
+    const y = x.mul(2);
+    y.retainGrad();
+    y.mul(1).sum().backward();
+    const retained = y.grad!.tolist();
+    x.grad!.add_(100);
+    expect(y.grad!.tolist()).toEqual(retained);
+    expect(x.grad!.tolist()).toEqual([102, 102, 102]);
+  });
+
+  test('gradients passed through (add) or viewed (stack) are copied, not shared between leaves', () => {
+    const a = torch.randn(2, { requiresGrad: true }), b = torch.randn(2, { requiresGrad: true });
+    a.add(b).mul(3).sum().backward();
+    a.grad!.zero_();
+    expect(b.grad!.tolist()).toEqual([3, 3]);
+    const c = torch.randn(2, { requiresGrad: true }), d = torch.randn(2, { requiresGrad: true });
+    torch.stack([c, d]).mul(5).sum().backward();
+    c.grad!.fill_(-1);
+    expect(d.grad!.tolist()).toEqual([5, 5]);
+  });
+
+  test('a leaf used twice sums its gradients; later backwards accumulate into the taken buffer', () => {
+    const w = torch.tensor([1.5, -2], { requiresGrad: true });
+    const x = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float32 });
+    x.matmul(w).sum().backward(); // MvBackward: a fresh buffer x^T @ ones
+    expect(w.grad!.tolist()).toEqual([4, 6]);
+    w.mul(w).sum().backward(); // 2w, two fresh products summed
+    expect(w.grad!.tolist()).toEqual([7, 2]);
+  });
+});

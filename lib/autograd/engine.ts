@@ -12,6 +12,7 @@ import { AccumulateGrad, Edge, Node, edgeOf, qualifiedName } from './node';
 import { accumulate, onesLikeGrad } from './grad-utils';
 import { installAutograd } from '../tensor';
 import { profilerState } from './profiler-state';
+import { Storage } from '../storage';
 import { cloneObeyingContract, obeysLayoutContract } from './grad-layout';
 import { unprofiledMethods } from '../ops/registry';
 
@@ -136,12 +137,19 @@ function runTask(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): 
     ready.pop();
     const grads = node._pending ?? [];
     node._pending = null;
-    runHooks(node, grads);
+    if (node.preHooks !== null) {
+      // A hook may keep what it is given (retainGrad does): no longer the engine's alone.
+      if (owned !== null) for (const g of grads) if (g) owned.delete(g);
+      runHooks(node, grads);
+    }
 
     const captureAt = opts.capture?.get(node);
     if (captureAt && opts.captured) for (const [k, slot] of captureAt) opts.captured[slot] = accumulate(opts.captured[slot], grads[k]);
 
+    const made = Storage.nextSerial;
+    const handedOver = owned === null ? null : ownedStorages(grads, owned);
     const inputGrads = profilerState.active ? profileNode(node, grads, opts, owned) : runNode(node, grads, opts, owned);
+    if (owned !== null) claimFresh(grads, inputGrads, made, handedOver, owned);
 
     const edges = node.edges;
     for (let i = 0; i < edges.length; i++) {
@@ -151,6 +159,35 @@ function runTask(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): 
       if (g) addGrad(edge.node, edge.inputNr, g, owned);
       if (--edge.node._deps === 0) ready.push(edge.node);
     }
+  }
+}
+
+/** Storages of the gradients a node receives that only the engine holds. */
+function ownedStorages(grads: (Tensor | null)[], owned: Set<Tensor>): Storage[] {
+  const out: Storage[] = [];
+  for (const g of grads) if (g && owned.has(g)) out.push(g._storage);
+  return out;
+}
+
+/**
+ * Which of a derivative's results only the engine holds, so that a leaf may take one as
+ * its .grad without a copy (PyTorch steals such buffers too, knowing it from the reference
+ * count): results in storage the call made itself (created after `made`), or in storage
+ * of a gradient it was given that only the engine held (TBackward's transposed view) -
+ * either way not shared with another of its results (AddBackward returns its gradient
+ * twice). A saved tensor, or a gradient someone else holds, never qualifies.
+ */
+function claimFresh(
+  given: (Tensor | null)[], results: (Tensor | null)[], made: number, handedOver: Storage[] | null, owned: Set<Tensor>,
+): void {
+  for (const g of given) if (g) owned.delete(g);
+  for (let i = 0; i < results.length; i++) {
+    const g = results[i];
+    if (g === null || g === undefined) continue;
+    if (g._storage.serial < made && !(handedOver !== null && handedOver.includes(g._storage))) continue;
+    let shared = false;
+    for (let j = 0; j < results.length && !shared; j++) shared = j !== i && results[j] != null && results[j]!._storage === g._storage;
+    if (!shared) owned.add(g);
   }
 }
 
