@@ -35,7 +35,7 @@ using conv::ConvTile;
 
 // Column scratch per tile: large enough that the GEMM runs at full speed, small enough
 // to stay in the last-level cache between im2col and the GEMM's packing.
-constexpr int64_t kColumnBudgetBytes = int64_t(4) << 20;
+constexpr int64_t kColumnBudgetBytes = int64_t(512) << 10;
 
 struct TilePlan {
   int64_t images, rows;

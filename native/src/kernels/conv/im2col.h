@@ -33,24 +33,48 @@ inline void validRange(int64_t size, int64_t outSize, int64_t stride, int64_t pa
   *hi = std::min(std::max(ceilDiv(size + pad - offset, stride), *lo), outSize);
 }
 
-// Copies a run of n elements. Short runs (a channels_last pixel of a few channels) are
-// copied inline: a memcpy call per 20 bytes cost LeNet's im2col twice its arithmetic.
-// GCC would turn the loop back into a memcpy call; the attribute keeps it a loop.
-template <class T>
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) inline void copyRun(T* __restrict d,
-                                                                               const T* __restrict s, int64_t n) {
-  if (n * int64_t(sizeof(T)) >= 256) {
-    std::memcpy(d, s, size_t(n) * sizeof(T));
-    return;
-  }
-  for (int64_t q = 0; q < n; q++) d[q] = s[q];
-}
-
 // Work units of at least this many elements go to one thread.
 constexpr int64_t kGrainElements = 1 << 14;
 
 inline int64_t grainFor(int64_t elementsPerUnit) {
   return std::max<int64_t>(1, kGrainElements / std::max<int64_t>(1, elementsPerUnit));
+}
+
+// One row of the NCHW column matrix: tap (i, j) of one input plane over the tile's output
+// rows, zero where the tap hangs over the padding. Rows are short in small convolutions
+// (LeNet's: 8 pixels), so copies and fills are inline loops - a memcpy/memset call per
+// row, and the divisions of the general valid-range formula, were most of LeNet's
+// im2col - and the attribute stops GCC from turning the loops back into those calls.
+template <class T>
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void im2colRow(const ConvGeometry& g, const ConvTile& t,
+                                                                          const T* __restrict src, T* __restrict dst,
+                                                                          int64_t i, int64_t j) {
+  const int64_t ow = g.ow, w = g.w, h = g.h, sw = g.sw, off = j * g.dw - g.pw;
+  int64_t lo, hi;
+  if (sw == 1) {
+    lo = std::min(std::max(-off, int64_t(0)), ow);
+    hi = std::min(std::max(w - off, lo), ow);
+  } else {
+    validRange(w, ow, sw, g.pw, j * g.dw, &lo, &hi);
+  }
+  const bool big = (hi - lo) * int64_t(sizeof(T)) >= 256;
+  for (int64_t orow = 0; orow < t.rows; orow++, dst += ow) {
+    const int64_t ih = (t.row0 + orow) * g.sh - g.ph + i * g.dh;
+    if (ih < 0 || ih >= h || lo == hi) {
+      for (int64_t oc = 0; oc < ow; oc++) dst[oc] = T(0);
+      continue;
+    }
+    const T* s = src + ih * w + off;  // input column of output column 0 (before stride)
+    for (int64_t oc = 0; oc < lo; oc++) dst[oc] = T(0);
+    if (sw == 1) {
+      if (big) std::memcpy(dst + lo, s + lo, size_t(hi - lo) * sizeof(T));
+      else
+        for (int64_t oc = lo; oc < hi; oc++) dst[oc] = s[oc];
+    } else {
+      for (int64_t oc = lo; oc < hi; oc++) dst[oc] = s[oc * sw];
+    }
+    for (int64_t oc = hi; oc < ow; oc++) dst[oc] = T(0);
+  }
 }
 
 // imagesInner: col[k][image][pixel] instead, so that the images of the tile lie side by
@@ -59,28 +83,20 @@ template <class T>
 void im2colNchw(const ConvGeometry& g, const ConvTile& t, const T* x, T* col, bool imagesInner = false) {
   const int64_t taps = g.kh * g.kw, kTotal = g.c * taps, pixels = t.rows * g.ow, plane = g.h * g.w;
   parallelFor(t.images * kTotal, grainFor(pixels), [&](int64_t r0, int64_t r1) {
+    // (image, channel, i, j) of row r0, then stepped along without a division per row.
+    int64_t b = r0 / kTotal, kk = r0 % kTotal;
+    int64_t c = kk / taps, i = (kk / g.kw) % g.kh, j = kk % g.kw;
     for (int64_t r = r0; r < r1; r++) {
-      const int64_t b = r / kTotal, kk = r % kTotal;
-      const int64_t c = kk / taps, i = (kk / g.kw) % g.kh, j = kk % g.kw;
       const T* src = x + ((t.image0 + b) * g.c + c) * plane;
-      T* dst = col + (imagesInner ? kk * t.images + b : r) * pixels;
-      int64_t lo, hi;
-      validRange(g.w, g.ow, g.sw, g.pw, j * g.dw, &lo, &hi);
-      for (int64_t orow = 0; orow < t.rows; orow++, dst += g.ow) {
-        const int64_t ih = (t.row0 + orow) * g.sh - g.ph + i * g.dh;
-        if (ih < 0 || ih >= g.h || lo == hi) {
-          std::fill(dst, dst + g.ow, T(0));
-          continue;
-        }
-        const int64_t base = ih * g.w + j * g.dw - g.pw;  // input column of output column 0
-        std::fill(dst, dst + lo, T(0));
-        std::fill(dst + hi, dst + g.ow, T(0));
-        if (g.sw == 1) {
-          std::memcpy(dst + lo, src + base + lo, size_t(hi - lo) * sizeof(T));
-        } else {
-          for (int64_t oc = lo; oc < hi; oc++) dst[oc] = src[base + oc * g.sw];
-        }
-      }
+      im2colRow(g, t, src, col + (imagesInner ? kk * t.images + b : r) * pixels, i, j);
+      if (++kk == kTotal) kk = 0;
+      if (++j < g.kw) continue;
+      j = 0;
+      if (++i < g.kh) continue;
+      i = 0;
+      if (++c < g.c) continue;
+      c = 0;
+      b++;
     }
   });
 }
@@ -117,52 +133,77 @@ void col2imNchw(const ConvGeometry& g, const ConvTile& t, const T* col, T* gx) {
   });
 }
 
+// One row of the NHWC column matrix: the patch of output pixel (ih0, iw0) of one image,
+// (i, j, c) or per group (g, i, j, c). Runs are short (LeNet's first layer: 5 floats per
+// kernel row), so they are copied by inline loops, kept loops by the attribute as in
+// im2colRow (a copy call per run cost more than the copy).
 template <class T>
-void im2colNhwc(const ConvGeometry& g, const ConvTile& t, const T* x, T* col) {
-  const int64_t cg = g.inGroup(), kGroup = g.patch(), kTotal = g.c * g.kh * g.kw;
-  const int64_t pixels = t.rows * g.ow, image = g.h * g.w * g.c;
-  parallelFor(t.images * pixels, grainFor(kTotal), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; r++) {
-      const int64_t b = r / pixels, p = r % pixels;
-      const int64_t ih0 = (t.row0 + p / g.ow) * g.sh - g.ph, iw0 = (p % g.ow) * g.sw - g.pw;
-      const T* img = x + (t.image0 + b) * image;
-      T* dst = col + r * kTotal;
-      if (g.groups == 1) {
-        for (int64_t i = 0; i < g.kh; i++) {
-          const int64_t ih = ih0 + i * g.dh;
-          T* d = dst + i * g.kw * g.c;
-          if (ih < 0 || ih >= g.h) {
-            std::fill(d, d + g.kw * g.c, T(0));
-            continue;
-          }
-          if (g.dw == 1 && iw0 >= 0 && iw0 + g.kw <= g.w) {
-            // The kernel row lies inside the image: kw pixels, contiguous in NHWC.
-            copyRun(d, img + (ih * g.w + iw0) * g.c, g.kw * g.c);
-            continue;
-          }
-          for (int64_t j = 0; j < g.kw; j++, d += g.c) {
-            const int64_t iw = iw0 + j * g.dw;
-            if (iw < 0 || iw >= g.w) std::fill(d, d + g.c, T(0));
-            else copyRun(d, img + (ih * g.w + iw) * g.c, g.c);
-          }
-        }
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void im2colPixel(const ConvGeometry& g,
+                                                                            const T* __restrict img,
+                                                                            T* __restrict dst, int64_t ih0,
+                                                                            int64_t iw0) {
+  const int64_t c = g.c, kw = g.kw, w = g.w;
+  if (g.groups == 1) {
+    for (int64_t i = 0; i < g.kh; i++) {
+      const int64_t ih = ih0 + i * g.dh;
+      T* d = dst + i * kw * c;
+      if (ih < 0 || ih >= g.h) {
+        for (int64_t q = 0; q < kw * c; q++) d[q] = T(0);
         continue;
       }
-      for (int64_t grp = 0; grp < g.groups; grp++) {
-        for (int64_t i = 0; i < g.kh; i++) {
-          const int64_t ih = ih0 + i * g.dh;
-          for (int64_t j = 0; j < g.kw; j++) {
-            const int64_t iw = iw0 + j * g.dw;
-            T* d = dst + grp * kGroup + (i * g.kw + j) * cg;
-            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) {
-              std::fill(d, d + cg, T(0));
-            } else {
-              const T* s = img + (ih * g.w + iw) * g.c + grp * cg;
-              for (int64_t q = 0; q < cg; q++) d[q] = s[q];
-            }
-          }
+      if (g.dw == 1 && iw0 >= 0 && iw0 + kw <= w) {
+        // The kernel row lies inside the image: kw pixels, contiguous in NHWC.
+        const T* s = img + (ih * w + iw0) * c;
+        const int64_t n = kw * c;
+        if (n * int64_t(sizeof(T)) >= 256) std::memcpy(d, s, size_t(n) * sizeof(T));
+        else
+          for (int64_t q = 0; q < n; q++) d[q] = s[q];
+        continue;
+      }
+      for (int64_t j = 0; j < kw; j++, d += c) {
+        const int64_t iw = iw0 + j * g.dw;
+        if (iw < 0 || iw >= w) {
+          for (int64_t q = 0; q < c; q++) d[q] = T(0);
+        } else {
+          const T* s = img + (ih * w + iw) * c;
+          for (int64_t q = 0; q < c; q++) d[q] = s[q];
         }
       }
+    }
+    return;
+  }
+  const int64_t cg = g.inGroup(), kGroup = g.patch();
+  for (int64_t grp = 0; grp < g.groups; grp++) {
+    for (int64_t i = 0; i < g.kh; i++) {
+      const int64_t ih = ih0 + i * g.dh;
+      for (int64_t j = 0; j < kw; j++) {
+        const int64_t iw = iw0 + j * g.dw;
+        T* d = dst + grp * kGroup + (i * kw + j) * cg;
+        if (ih < 0 || ih >= g.h || iw < 0 || iw >= w) {
+          for (int64_t q = 0; q < cg; q++) d[q] = T(0);
+        } else {
+          const T* s = img + (ih * w + iw) * c + grp * cg;
+          for (int64_t q = 0; q < cg; q++) d[q] = s[q];
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void im2colNhwc(const ConvGeometry& g, const ConvTile& t, const T* x, T* col) {
+  const int64_t kTotal = g.c * g.kh * g.kw, pixels = t.rows * g.ow, image = g.h * g.w * g.c;
+  parallelFor(t.images * pixels, grainFor(kTotal), [&](int64_t r0, int64_t r1) {
+    // (image, output row, output column) of r0, then stepped along without divisions.
+    int64_t b = r0 / pixels, p = r0 % pixels;
+    int64_t oy = p / g.ow, ox = p % g.ow;
+    for (int64_t r = r0; r < r1; r++) {
+      im2colPixel(g, x + (t.image0 + b) * image, col + r * kTotal, (t.row0 + oy) * g.sh - g.ph, ox * g.sw - g.pw);
+      if (++ox < g.ow) continue;
+      ox = 0;
+      if (++oy < t.rows) continue;
+      oy = 0;
+      b++;
     }
   });
 }
