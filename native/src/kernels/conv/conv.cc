@@ -24,6 +24,7 @@
 #include "core/cpu_features.h"
 #include "core/thread_pool.h"
 #include "kernels/conv/conv_direct.h"
+#include "kernels/conv/conv_taps.h"
 #include "kernels/conv/conv_rows.h"
 #include "kernels/conv/im2col.h"
 #include "kernels/gemm/gemm.h"
@@ -363,6 +364,15 @@ void gradWeightOuter(const ConvGeometry& g, const TilePlan& plan, T* gw, const T
   });
 }
 
+// The register-tap kernel (conv_taps.h) for float32 NCHW layers with few input channels,
+// small square kernels, stride 1 and no padding or dilation, where the column-matrix
+// GEMM is thin (a few output channels by 25 taps).
+bool tapsApplicable(const ConvGeometry& g, size_t item) {
+  return item == 4 && activeCapability() == CpuCapability::Avx512 && !g.channelsLast && g.groups == 1 && g.c <= 4 &&
+         g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 && g.ow >= 8 &&
+         isa_avx512::convTapGradWeightSupports(g.kh, g.kw) && g.kh > 1;
+}
+
 template <class T>
 void gradWeight(const ConvGeometry& g, T* gw, const T* gy, const T* x) {
   const int64_t og = g.outGroup(), cg = g.inGroup(), k = g.patch(), kTotal = g.c * g.kh * g.kw;
@@ -380,6 +390,12 @@ void gradWeight(const ConvGeometry& g, T* gw, const T* gy, const T* x) {
     return;
   }
   const bool direct = g.direct();
+  if (tapsApplicable(g, sizeof(T))) {
+    return isa_avx512::convTapGradWeightFloat32(TapGradWeightArgs{reinterpret_cast<const float*>(x),
+                                                                  reinterpret_cast<const float*>(gy),
+                                                                  reinterpret_cast<float*>(gw), g.n, g.c, g.h, g.w,
+                                                                  g.o, g.oh, g.ow, g.kh, g.kw});
+  }
   const TilePlan plan = planTiles(g, sizeof(T));
   if (!direct && g.groups == 1 && sizeof(T) == 4 && activeCapability() == CpuCapability::Avx512)
     return gradWeightOuter(g, plan, gw, gy, x);

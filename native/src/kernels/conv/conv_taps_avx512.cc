@@ -1,0 +1,79 @@
+// See conv_taps.h. Per (o, c) pair, one task: 25 zmm accumulators (one per tap), the
+// output-gradient vector and one input vector; every input vector is an unaligned load at
+// the tap's offset, masked on the last, partial vector of a row.
+#include <immintrin.h>
+
+#include "core/thread_pool.h"
+#include "kernels/conv/conv_taps.h"
+
+namespace tg {
+namespace isa_avx512 {
+namespace {
+
+// Accumulates gw[o][c][i][j] for one channel pair with KH x KW taps known at compile time,
+// so the accumulators stay in registers.
+template <int KH, int KW>
+void pairTaps(const TapGradWeightArgs& a, int64_t o, int64_t c, float* out) {
+  __m512 acc[KH * KW];
+#pragma GCC unroll 25
+  for (int t = 0; t < KH * KW; t++) acc[t] = _mm512_setzero_ps();
+  for (int64_t b = 0; b < a.n; b++) {
+    const float* g = a.gy + (b * a.o + o) * a.oh * a.ow;
+    const float* xc = a.x + (b * a.c + c) * a.h * a.w;
+    for (int64_t y = 0; y < a.oh; y++) {
+      const float* gr = g + y * a.ow;
+      const float* xr = xc + y * a.w;
+      for (int64_t x0 = 0; x0 < a.ow; x0 += 16) {
+        const int64_t left = a.ow - x0;
+        const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
+        const __m512 gv = _mm512_maskz_loadu_ps(m, gr + x0);
+#pragma GCC unroll 5
+        for (int i = 0; i < KH; i++) {
+          const float* xi = xr + i * a.w + x0;
+#pragma GCC unroll 5
+          for (int j = 0; j < KW; j++) acc[i * KW + j] = _mm512_fmadd_ps(gv, _mm512_maskz_loadu_ps(m, xi + j), acc[i * KW + j]);
+        }
+      }
+    }
+  }
+  // Lanes summed through memory: once per tap per pair, and GCC 12's
+  // _mm512_reduce_add_ps trips -Wuninitialized inside its own header.
+  alignas(64) float lanes[16];
+  for (int t = 0; t < KH * KW; t++) {
+    _mm512_store_ps(lanes, acc[t]);
+    float sum = 0;
+    for (int l = 0; l < 16; l++) sum += lanes[l];
+    out[t] = sum;
+  }
+}
+
+using PairFn = void (*)(const TapGradWeightArgs&, int64_t, int64_t, float*);
+
+// The kernels compiled: square kernels up to 5x5 (the common small-kernel sizes).
+PairFn pairFor(int64_t kh, int64_t kw) {
+  if (kh != kw) return nullptr;
+  switch (kh) {
+    case 1: return &pairTaps<1, 1>;
+    case 2: return &pairTaps<2, 2>;
+    case 3: return &pairTaps<3, 3>;
+    case 4: return &pairTaps<4, 4>;
+    case 5: return &pairTaps<5, 5>;
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+void convTapGradWeightFloat32(const TapGradWeightArgs& a) {
+  const PairFn fn = pairFor(a.kh, a.kw);
+  const int64_t taps = a.kh * a.kw;
+  // One (o, c) pair per task: ~n * oh * ow * taps multiply-adds each.
+  parallelFor(a.o * a.c, 1, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; p++) fn(a, p / a.c, p % a.c, a.gw + p * taps);
+  });
+}
+
+bool convTapGradWeightSupports(int64_t kh, int64_t kw) { return pairFor(kh, kw) != nullptr; }
+
+}  // namespace isa_avx512
+}  // namespace tg
