@@ -24,11 +24,15 @@ namespace conv {
 // Below this GEMM depth (kw * C) the kh products are too thin to run at speed, and
 // im2col's single deeper product wins (LeNet's first layer: kw * C = 5).
 constexpr int64_t kMinRowDepth = 64;
+// The direct kernel computes 32 output channels per tile: with fewer than 16 most of its
+// lanes idle (LeNet's second layer's input gradient has 6), and im2col's GEMM wins.
+constexpr int64_t kMinRowOutputs = 16;
 
-// sh = sw = dw = 1, one group, non-negative padding, and a deep enough kernel row.
+// sh = sw = dw = 1, one group, non-negative padding, a deep enough kernel row and enough
+// output channels.
 inline bool rowsApplicable(const ConvGeometry& g) {
   return g.sh == 1 && g.sw == 1 && g.dw == 1 && g.groups == 1 && g.ph >= 0 && g.pw >= 0 && !g.direct() &&
-         g.kw * g.c >= kMinRowDepth;
+         g.kw * g.c >= kMinRowDepth && g.o >= kMinRowOutputs;
 }
 
 // The gradient of the input runs as a forward convolution of the output gradient.
