@@ -5,6 +5,7 @@
 import type { Tensor, Scalar } from './tensor';
 import type { TensorLike } from './promotion';
 import type { AlphaOpts, DivOpts, ClampOpts } from './ops/pointwise';
+import type { PositionalThenOptions } from './nn/layers/constructor-args';
 
 type Out = { out?: Tensor };
 type Binary = (other: TensorLike, opts?: Out) => Tensor;
@@ -16,8 +17,8 @@ type Dims = (number | readonly number[])[];
 declare module './tensor' {
   interface Tensor {
     // whole-tensor comparisons (lib/ops/compare.ts)
-    isclose(other: Tensor, opts?: import('./ops/compare').CloseOptions): Tensor;
-    allclose(other: Tensor, opts?: import('./ops/compare').CloseOptions): boolean;
+    isclose(other: Tensor, ...args: import('./ops/compare').CloseArgs): Tensor;
+    allclose(other: Tensor, ...args: import('./ops/compare').CloseArgs): boolean;
     equal(other: Tensor): boolean;
     // pointwise (lib/ops/pointwise.ts)
     add(other: TensorLike, opts?: AlphaOpts | number): Tensor;
@@ -60,7 +61,7 @@ declare module './tensor' {
     viewAs(other: Tensor): Tensor;
     reshape(...shape: Dims): Tensor;
     reshapeAs(other: Tensor): Tensor;
-    flatten(startDim?: number, endDim?: number): Tensor;
+    flatten(...args: PositionalThenOptions<[startDim: number, endDim: number], import('./ops/shape').FlattenOptions>): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     squeeze_(dim?: number | readonly number[]): Tensor;
@@ -84,7 +85,7 @@ declare module './tensor' {
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
     unfold(dimension: number, size: number, step: number): Tensor;
-    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diagonal(...args: PositionalThenOptions<[offset: number, dim1: number, dim2: number], import('./ops/shape').DiagonalOptions>): Tensor;
     asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
     asStrided_(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
   }

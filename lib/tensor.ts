@@ -281,7 +281,9 @@ export class Tensor {
     if (o.device !== undefined) parseDevice(o.device);
     const dtype = o.dtype ? parseDType(o.dtype) : this.dtype;
     const format = o.memoryFormat ? parseMemoryFormat(o.memoryFormat) : preserveFormat;
-    const formatOk = format === preserveFormat || this.isContiguous({ memoryFormat: format });
+    // PyTorch's to_will_alias: the suggested format decides, not isContiguous (an NCHW
+    // (N,1,1,W) tensor is both, yet to(channels_last) copies it to channels_last strides).
+    const formatOk = format === preserveFormat || suggestFormat(this._shape, this._strides) === format;
     if (dtype === this.dtype && formatOk && !o.copy) return this;
     const out = emptyLikeLayout(this, dtype, format);
     rawCopy(out, this);
@@ -484,12 +486,49 @@ export function emptyLikeLayout(t: Tensor, dtype: DType, format: MemoryFormat): 
 }
 
 /**
- * Strides for a new tensor like one with `strides` (PyTorch's preserve_format): a dense
- * non-overlapping layout is kept as it is; otherwise the suggested memory format is used.
+ * Strides for a new tensor like one with `strides` (PyTorch's preserve_format, as
+ * empty_like / clone / _to_copy): a dense non-overlapping layout is kept as it is;
+ * otherwise ATen's infer_dense_strides keeps the input's order of dimensions (a sliced
+ * channels_last tensor clones to channels_last).
  */
 export function denseStridesLike(shape: readonly number[], strides: readonly number[]): number[] {
   if (isDenseNonOverlapping(shape, strides)) return [...strides];
-  return stridesForFormat(shape, suggestFormat(shape, strides));
+  return inferDenseStrides(shape, strides);
+}
+
+/**
+ * ATen's infer_dense_strides: dims sorted innermost-first by stride with TensorIterator's
+ * stable insertion sort (a zero stride is ambiguous and stays put; equal strides put the
+ * smaller size inside), then dense strides in that order (size-1 dims do not multiply).
+ */
+export function inferDenseStrides(shape: readonly number[], strides: readonly number[]): number[] {
+  const n = shape.length;
+  if (n === 0) return [];
+  if (n === 1) return [1];
+  const perm = Array.from({ length: n }, (_, i) => n - 1 - i);
+  const shouldSwap = (d0: number, d1: number): number => {
+    const s0 = strides[d0], s1 = strides[d1];
+    if (s0 === 0 || s1 === 0) return 0;
+    if (s0 !== s1) return s0 < s1 ? -1 : 1;
+    return shape[d0] > shape[d1] ? 1 : 0;
+  };
+  for (let i = 1; i < n; i++) {
+    let dim1 = i;
+    for (let dim0 = i - 1; dim0 >= 0; dim0--) {
+      const c = shouldSwap(perm[dim0], perm[dim1]);
+      if (c > 0) {
+        [perm[dim0], perm[dim1]] = [perm[dim1], perm[dim0]];
+        dim1 = dim0;
+      } else if (c < 0) break;
+    }
+  }
+  const out = new Array<number>(n);
+  let cur = 1;
+  for (const d of perm) {
+    out[d] = cur;
+    if (shape[d] > 1) cur *= shape[d];
+  }
+  return out;
 }
 
 export function isDenseNonOverlapping(shape: readonly number[], strides: readonly number[]): boolean {

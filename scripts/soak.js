@@ -7,9 +7,7 @@
 // measure live memory rather than where the collector happened to be; the loop itself
 // never calls gc() or dispose().
 'use strict';
-const torch = require('..');
-const { nn, optim } = torch;
-const F = torch.nn.functional;
+const { torch, mlpStep, lenetStep } = require('./lib/training-steps');
 
 const MLP_STEPS = Number(process.argv[2] ?? 10000);
 const LENET_STEPS = Number(process.argv[3] ?? 1000);
@@ -55,34 +53,6 @@ function soak(name, steps, makeStep) {
   const ms = (Date.now() - start) / steps;
   console.log(`${name}: ${steps} steps, ${ms.toFixed(2)} ms/step, RSS ${rssMb.toFixed(0)} MiB, growth ${perStep.toFixed(1)} B/step (allowed ${allowed.toFixed(0)})`);
   return perStep > allowed;
-}
-
-function mlpStep() {
-  torch.manualSeed(0);
-  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
-  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = torch.randn(64, 784), y = torch.randint(0, 10, [64]);
-  return () => {
-    opt.zeroGrad();
-    F.crossEntropy(model.forward(x), y).backward();
-    opt.step();
-  };
-}
-
-function lenetStep() {
-  torch.manualSeed(0);
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 6, 5), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(256, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
-  );
-  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const x = torch.randn(64, 1, 28, 28), y = torch.randint(0, 10, [64]);
-  return () => {
-    opt.zeroGrad();
-    F.crossEntropy(model.forward(x), y).backward();
-    opt.step();
-  };
 }
 
 const poolBefore = torch.backend.poolStats().allocatedBytes;

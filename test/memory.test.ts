@@ -27,7 +27,7 @@ describe('JavaScript memory interop', () => {
     d[3] = 7;
     expect(t.tolist()).toEqual([[0, 0], [0, 7]]);
     const row = t.select(0, 1);
-    expect(Array.from(row.data())).toEqual([0, 7]);
+    expect(Array.from(row.data() as Float32Array)).toEqual([0, 7]);
     expect(() => t.t().data()).toThrow(torch.TensorError);
   });
 

@@ -5,6 +5,7 @@
  */
 import { inspect } from 'util';
 import * as torch from '../lib';
+import { Node } from '../lib/autograd/node';
 import type { SetPrintOptions } from '../lib/print';
 import { loadFixture } from './helpers/fixtures';
 
@@ -52,20 +53,12 @@ function typedValues(dtype: string, values: FixtureValue[]): ArrayBufferView {
   }
 }
 
-/** Stands in for an autograd node until lib/autograd exists: printing only asks its name(). */
-class FakeNode {
-  constructor(private readonly nodeName: string) {}
-  name(): string {
-    return this.nodeName;
-  }
-}
-
 function build(c: PrintCase): torch.Tensor {
   let t = torch.from(typedValues(c.dtype, c.values), c.shape);
   if (c.dtype === 'bool') t = t.to(torch.bool);
   if (c.transpose) t = t.transpose(0, 1);
   if (c.requiresGrad || c.gradFn) t.requiresGrad_();
-  if (c.gradFn) t.gradFn = new FakeNode(c.gradFn);
+  if (c.gradFn) t.gradFn = new Node(c.gradFn, [], null); // printing reads only its name()
   return t;
 }
 

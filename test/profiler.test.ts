@@ -139,6 +139,19 @@ describe('profile forms and records', () => {
     expect(prof.events().map((e) => e.name)).toEqual(['aten::ones', 'aten::fill_', 'aten::mul', 'aten::exp', 'aten::add_', 'aten::sum']);
   });
 
+  test('nn layers and losses show as the aten:: operators PyTorch records for them', () => {
+    const model = new torch.nn.Sequential(
+      new torch.nn.Conv2d(1, 2, 3), new torch.nn.ReLU(), new torch.nn.MaxPool2d(2), new torch.nn.Flatten(), new torch.nn.Linear(8, 3),
+    );
+    const x = torch.randn(2, 1, 6, 6), y = torch.tensor([0, 2]);
+    const prof = profile(() => torch.nn.functional.crossEntropy(model.forward(x), y).backward());
+    const top = prof.events().filter((e) => e.cpuParent === null).map((e) => e.name);
+    expect(top.slice(0, 6)).toEqual(['aten::conv2d', 'aten::relu', 'aten::max_pool2d', 'aten::flatten', 'aten::linear', 'aten::cross_entropy_loss']);
+    const loss = prof.events().find((e) => e.name === 'aten::cross_entropy_loss');
+    expect(loss?.cpuChildren.map((c) => c.name)).toEqual(['aten::log_softmax', 'aten::nll_loss']);
+    expect(prof.events().find((e) => e.name === 'aten::linear')?.cpuChildren.map((c) => c.name)).toContain('aten::addmm');
+  });
+
   test('recordFunction nests user ranges; an exception still stops the profile', () => {
     const prof = profile(() => recordFunction('my_block', () => torch.ones([2]).neg()));
     const [block, ones, , neg] = prof.events();

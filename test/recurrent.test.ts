@@ -44,7 +44,7 @@ describe.each(fx.rnn.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const all = torch.cat(m.parameters().map((p) => p.detach().flatten()));
     expect(all.abs().max().item()).toBeLessThanOrEqual(bound);
     expect(all.abs().max().item()).toBeGreaterThan(bound * 0.8);
-    expect(Math.abs(all.mean().item())).toBeLessThan(bound * 0.3);
+    expect(Math.abs(all.mean().item() as number)).toBeLessThan(bound * 0.3);
   });
 
   test('output, final state and gradients match', () => {

@@ -3,42 +3,79 @@
  * composed from differentiable ops, so their gradients come from those ops' derivatives.
  */
 import { TensorError } from '../errors';
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from './layers/constructor-args';
+import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 import { bool, int64 } from '../dtype';
 import { arange, rand } from '../creation';
 import { relu as reluOp, sigmoid as sigmoidOp, tanh as tanhOp, gelu as geluOp, silu as siluOp, leakyRelu as leakyReluOp, softplus as softplusOp, eq, mul, neg, add, sub, log, clamp, abs, where, div } from '../ops/pointwise';
-import { linear as linearOp } from '../ops/linalg';
-import { logSoftmax as logSoftmaxOp, softmax as softmaxOp, sum, mean } from '../ops/reduce';
-export { batchNorm, layerNorm, groupNorm } from '../ops/norm';
-export { embedding } from '../ops/embedding';
+import * as linalgOps from '../ops/linalg';
+import { gather } from '../ops/gather-scatter';
+import * as reduceOps from '../ops/reduce';
+import { sum, mean } from '../ops/reduce';
+import * as normOps from '../ops/norm';
+import * as embeddingOps from '../ops/embedding';
+import * as convOps from '../ops/conv';
+import * as poolOps from '../ops/pool';
+import { profiledExports, profiledFunctions } from '../ops/registry';
 export { pad } from '../ops/pad';
 export { scaledDotProductAttention } from '../ops/attention';
 export { bilinear } from '../ops/bilinear';
-export { conv1d, conv2d, convTranspose2d } from '../ops/conv';
-export { maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d } from '../ops/pool';
 export { interpolate } from '../ops/interpolate';
+// The registry's profiled entry points (as torch.* in lib/index.ts), so that a model's
+// forward shows aten::conv2d, aten::max_pool2d, aten::linear... in a profile, as PyTorch's.
+export const { batchNorm, layerNorm, groupNorm } = profiledExports(normOps);
+export const { embedding } = profiledExports(embeddingOps);
+export const { conv1d, conv2d, convTranspose2d } = profiledExports(convOps);
+export const { maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d } = profiledExports(poolOps);
+const { linear: linearOp } = profiledExports(linalgOps);
+const { logSoftmax: logSoftmaxOp, softmax: softmaxOp } = profiledExports(reduceOps);
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-export const relu = (x: Tensor, opts?: { inplace?: boolean }): Tensor => (opts?.inplace ? x.relu_() : reluOp(x));
+type Inplace = PositionalThenOptions<[inplace: boolean], { inplace?: boolean }>;
+const inplaceOf = (rest: readonly unknown[]): boolean => parseTrailing(rest, ['inplace']).inplace === true;
+export const relu = (x: Tensor, ...rest: Inplace): Tensor => (inplaceOf(rest) ? x.relu_() : reluOp(x));
 export const sigmoid = (x: Tensor): Tensor => sigmoidOp(x);
 export const tanh = (x: Tensor): Tensor => tanhOp(x);
 export const gelu = (x: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tensor => geluOp(x, opts);
-export const silu = (x: Tensor): Tensor => siluOp(x);
-export const softplus = (x: Tensor, opts?: { beta?: number; threshold?: number }): Tensor => softplusOp(x, opts);
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, negativeSlope);
-export const linear = (x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor => linearOp(x, weight, bias ?? undefined);
+export const silu = (x: Tensor, ...rest: Inplace): Tensor => (inplaceOf(rest) ? x.silu_() : siluOp(x));
+export const softplus = (x: Tensor, ...rest: PositionalThenOptions<[beta: number, threshold: number], { beta?: number; threshold?: number }>): Tensor => softplusOp(x, ...rest);
+export function leakyRelu(x: Tensor, ...rest: PositionalThenOptions<[negativeSlope: number, inplace: boolean], { negativeSlope?: number; inplace?: boolean }>): Tensor {
+  const o = parseTrailing(rest, ['negativeSlope', 'inplace']) as { negativeSlope?: number; inplace?: boolean };
+  const y = leakyReluOp(x, o.negativeSlope ?? 0.01);
+  return o.inplace ? x.copy_(y) : y;
+}
+export const linear = (x: Tensor, weight: Tensor, ...rest: PositionalThenOptions<[bias: Tensor | null], { bias?: Tensor | null }>): Tensor =>
+  linearOp(x, weight, (parseTrailing(rest, ['bias']).bias as Tensor | null | undefined) ?? undefined);
 
 function dimOf(x: Tensor, dim: number | null | undefined): number {
   if (dim !== null && dim !== undefined) return dim;
   // PyTorch's legacy implicit-dim rule for softmax.
   return x.dim() === 0 || x.dim() === 1 || x.dim() === 3 ? 0 : 1;
 }
-export const softmax = (x: Tensor, dim?: number | null): Tensor => softmaxOp(x, dimOf(x, dim));
-export const logSoftmax = (x: Tensor, dim?: number | null): Tensor => logSoftmaxOp(x, dimOf(x, dim));
+export interface SoftmaxOptions {
+  dim?: number | null;
+  dtype?: DType | null;
+}
+// PyTorch's positional `_stacklevel` (between dim and dtype) is left out: a dtype may follow dim.
+type SoftmaxArgs = [opts?: SoftmaxOptions] | [dim: number | null | undefined, dtypeOrOpts?: DType | SoftmaxOptions | null];
+function softmaxArgs(x: Tensor, rest: readonly unknown[]): [number, { dtype?: DType }] {
+  const o = parseTrailing(rest, ['dim', 'dtype']) as SoftmaxOptions;
+  return [dimOf(x, o.dim), o.dtype ? { dtype: o.dtype } : {}];
+}
+export const softmax = (x: Tensor, ...rest: SoftmaxArgs): Tensor => softmaxOp(x, ...softmaxArgs(x, rest));
+export const logSoftmax = (x: Tensor, ...rest: SoftmaxArgs): Tensor => logSoftmaxOp(x, ...softmaxArgs(x, rest));
 
 /** Dropout: zeroes elements with probability p and scales the rest by 1/(1-p) in training. */
-export function dropout(x: Tensor, p = 0.5, training = true, inplace = false): Tensor {
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+  inplace?: boolean;
+}
+export function dropout(x: Tensor, ...rest: PositionalThenOptions<[p: number, training: boolean, inplace: boolean], DropoutOptions>): Tensor {
+  const { p = 0.5, training = true, inplace = false } = parseTrailing(rest, ['p', 'training', 'inplace']) as DropoutOptions;
   if (p < 0 || p > 1) throw new TensorError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return inplace ? x.mul_(0) : mul(x, 0);
@@ -88,7 +125,25 @@ function classMask(target: Tensor, classes: number): Tensor {
  * target class through a one-hot mask (differentiable with mul/sum), honouring weight and
  * ignoreIndex; 'mean' divides by the summed weights of the counted targets, as PyTorch.
  */
-export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
+/**
+ * PyTorch's positional order for the weighted losses: weight, size_average, ignore_index,
+ * reduce, reduction (nll_loss, cross_entropy) or weight, size_average, reduce, reduction
+ * (the binary ones). The deprecated size_average / reduce are refused unless None.
+ */
+const nllNames = ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'];
+const bceNames = ['weight', 'sizeAverage', 'reduce', 'reduction'];
+export type WeightedLossArgs<O> = PositionalThenOptions<[weight: Tensor | null], O> | [weight: Tensor | null, ...rest: unknown[]];
+export function lossOptions<O>(rest: readonly unknown[], names: readonly string[]): O {
+  const o = parseTrailing(rest, names);
+  for (const legacy of ['sizeAverage', 'reduce'])
+    if (o[legacy] !== undefined && o[legacy] !== null) throw new TensorError('size_average and reduce are deprecated: use reduction');
+  return o as O;
+}
+export const nllLossOptions = (rest: readonly unknown[]): CrossEntropyOptions => lossOptions(rest, nllNames);
+export const bceLossOptions = <O>(rest: readonly unknown[]): O => lossOptions<O>(rest, bceNames);
+
+function nllLossImpl(input: Tensor, target: Tensor, ...rest: WeightedLossArgs<NllOptions>): Tensor {
+  const opts = nllLossOptions(rest) as NllOptions;
   if (target.dtype !== int64) throw new TensorError(`expected scalar type Long but found ${target.dtype.name === 'int32' ? 'Int' : target.dtype.name}`);
   if (input.dim() < 1) throw new TensorError('input tensor should be 1D or 2D');
   const batched = input.dim() >= 2;
@@ -100,13 +155,15 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
   const ignore = opts.ignoreIndex ?? -100;
   const valid = t.ne(ignore);
   const safeTarget = where(valid, t, 0);
-  const mask = classMask(safeTarget, classes);
   let w: Tensor = valid.to(x.dtype);
   if (opts.weight) {
+    const mask = classMask(safeTarget, classes);
     const perClass = opts.weight.reshape([1, classes, ...new Array<number>(t.dim() - 1).fill(1)]);
     w = mul(w, sum(mul(mask, perClass), { dim: 1 }));
   }
-  const picked = sum(mul(x, mask), { dim: 1 });
+  // gather, not sum(x * mask): a -inf or NaN log-probability of another class must not
+  // leak in (-inf * 0 is NaN), as PyTorch's nll_loss reads only the target's entry.
+  const picked = gather(x, 1, safeTarget.unsqueeze(1)).squeeze(1);
   const losses = neg(mul(picked, w));
   const reduction = opts.reduction ?? 'mean';
   if (reduction === 'none') return batched ? losses : losses.squeeze(0);
@@ -119,7 +176,8 @@ export interface CrossEntropyOptions extends NllOptions {
 }
 
 /** cross_entropy: class indices (int64) or class probabilities (same shape as input). */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+function crossEntropyImpl(input: Tensor, target: Tensor, ...rest: WeightedLossArgs<CrossEntropyOptions>): Tensor {
+  const opts = nllLossOptions(rest);
   const logp = logSoftmax(input, input.dim() === 1 ? 0 : 1);
   const eps = opts.labelSmoothing ?? 0;
   if (eps < 0 || eps > 1) throw new TensorError(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
@@ -157,7 +215,10 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   return add(mul(nll, 1 - eps), mul(smoothLoss, eps / classes));
 }
 
-export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossOptions & { weight?: Tensor | null } = {}): Tensor {
+export type BCEOptions = LossOptions & { weight?: Tensor | null };
+export type BCEWithLogitsOptions = LossOptions & { weight?: Tensor | null; posWeight?: Tensor | null };
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: WeightedLossArgs<BCEOptions>): Tensor {
+  const opts = bceLossOptions<BCEOptions>(rest);
   sameShape(input, target, 'binary_cross_entropy');
   // PyTorch clamps log at -100 so that log(0) stays finite.
   const logP = clamp(log(input), -100, null);
@@ -167,7 +228,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossOpti
   return reduce(loss, opts.reduction ?? 'mean', 'binary_cross_entropy');
 }
 
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: LossOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {}): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...rest: WeightedLossArgs<BCEWithLogitsOptions>): Tensor {
+  const opts = bceLossOptions<BCEWithLogitsOptions>(rest);
   sameShape(input, target, 'binary_cross_entropy_with_logits');
   // Stable form: (1 - t) x + (1 + (pw - 1) t) * log(1 + exp(-x)), log1p(exp(-|x|)) + max(-x, 0).
   const logSigNeg = add(softplusOp(neg(abs(input))), clamp(neg(input), 0, null));
@@ -181,7 +243,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 }
 
 /** one_hot: int64 class indices -> int64 (..., numClasses). */
-export function oneHot(t: Tensor, numClasses = -1): Tensor {
+export function oneHot(t: Tensor, ...rest: PositionalThenOptions<[numClasses: number], { numClasses?: number }>): Tensor {
+  const numClasses = (parseTrailing(rest, ['numClasses']).numClasses as number | undefined) ?? -1;
   if (t.dtype !== int64) throw new TensorError('one_hot is only applicable to index tensor.');
   // PyTorch's checks, in its order: an empty input needs numClasses; values in [0, numClasses).
   if (t.numel() === 0) {
@@ -195,3 +258,10 @@ export function oneHot(t: Tensor, numClasses = -1): Tensor {
 }
 
 export { bool };
+
+// The losses under PyTorch's operator names (cross_entropy shows as aten::cross_entropy_loss,
+// with its aten::log_softmax and aten::nll_loss inside).
+export const { nllLoss, crossEntropy } = profiledFunctions(
+  { nllLoss: nllLossImpl, crossEntropy: crossEntropyImpl },
+  { nllLoss: 'aten::nll_loss', crossEntropy: 'aten::cross_entropy_loss' },
+);

@@ -2,7 +2,10 @@ import { Tensor } from '../tensor';
 import { Module } from './module';
 import * as F from './functional';
 
-/** Loss modules: options as PyTorch's keyword arguments, forward(input, target). */
+/**
+ * Loss modules: options as PyTorch's keyword arguments (the weighted ones also take
+ * `weight` positionally, first, as PyTorch), forward(input, target).
+ */
 export class MSELoss extends Module {
   constructor(readonly opts: F.LossOptions = {}) { super(); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.mseLoss(input, target, this.opts); }
@@ -12,18 +15,22 @@ export class L1Loss extends Module {
   override forward(input: Tensor, target: Tensor): Tensor { return F.l1Loss(input, target, this.opts); }
 }
 export class NLLLoss extends Module {
-  constructor(readonly opts: F.NllOptions = {}) { super(); }
+  readonly opts: F.NllOptions;
+  constructor(...args: F.WeightedLossArgs<F.NllOptions>) { super(); this.opts = F.nllLossOptions(args); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.nllLoss(input, target, this.opts); }
 }
 export class CrossEntropyLoss extends Module {
-  constructor(readonly opts: F.CrossEntropyOptions = {}) { super(); }
+  readonly opts: F.CrossEntropyOptions;
+  constructor(...args: F.WeightedLossArgs<F.CrossEntropyOptions>) { super(); this.opts = F.nllLossOptions(args); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.crossEntropy(input, target, this.opts); }
 }
 export class BCELoss extends Module {
-  constructor(readonly opts: F.LossOptions & { weight?: Tensor | null } = {}) { super(); }
+  readonly opts: F.BCEOptions;
+  constructor(...args: F.WeightedLossArgs<F.BCEOptions>) { super(); this.opts = F.bceLossOptions<F.BCEOptions>(args); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.binaryCrossEntropy(input, target, this.opts); }
 }
 export class BCEWithLogitsLoss extends Module {
-  constructor(readonly opts: F.LossOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {}) { super(); }
+  readonly opts: F.BCEWithLogitsOptions;
+  constructor(...args: F.WeightedLossArgs<F.BCEWithLogitsOptions>) { super(); this.opts = F.bceLossOptions<F.BCEWithLogitsOptions>(args); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.binaryCrossEntropyWithLogits(input, target, this.opts); }
 }

@@ -30,7 +30,8 @@ export class Module {
   }
 
   /** Runs forward and the forward hooks (PyTorch's module(x)); forward() runs them too once hooks exist. */
-  call(...args: unknown[]): unknown {
+  call(...args: Parameters<this['forward']>): ReturnType<this['forward']> {
+    // Typed by the subclass's forward: `new nn.Linear(2, 3).call(x)` is a Tensor.
     return this.forward(...args);
   }
 

@@ -3,9 +3,12 @@ import { TensorError } from '../errors';
 import { Tensor } from '../tensor';
 import { noGrad } from '../autograd/grad-mode';
 import { full } from '../creation';
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from './layers/constructor-args';
 
 /** Scales all gradients so their global p-norm is at most maxNorm; returns the norm before. */
-export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2): Tensor {
+export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, ...rest: PositionalThenOptions<[normType: number], { normType?: number }>): Tensor {
+  const normType = (parseTrailing(rest, ['normType']).normType as number | undefined) ?? 2;
   const params = [...(parameters instanceof Tensor ? [parameters] : parameters)].filter((p) => p.grad !== null);
   return noGrad(() => {
     if (params.length === 0) return full([], 0.0);
@@ -26,7 +29,8 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
 
 export const rnn = {
   /** Pads a list of (L_i, *) tensors to (maxL, B, *) or (B, maxL, *) with batchFirst. */
-  padSequence(sequences: Tensor[], opts: { batchFirst?: boolean; paddingValue?: number } = {}): Tensor {
+  padSequence(sequences: Tensor[], ...rest: PositionalThenOptions<[batchFirst: boolean, paddingValue: number], { batchFirst?: boolean; paddingValue?: number }>): Tensor {
+    const opts = parseTrailing(rest, ['batchFirst', 'paddingValue']) as { batchFirst?: boolean; paddingValue?: number };
     if (sequences.length === 0) throw new TensorError('received an empty list of sequences');
     const maxLen = Math.max(...sequences.map((s) => s._shape[0]));
     const trailing = sequences[0]._shape.slice(1);

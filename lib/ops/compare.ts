@@ -6,6 +6,8 @@ import { TensorError } from '../errors';
 import { Tensor } from '../tensor';
 import { scalarTypeNames } from './pointwise';
 import { defineOp } from './registry';
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from '../nn/layers/constructor-args';
 
 export interface CloseOptions {
   rtol?: number;
@@ -13,8 +15,11 @@ export interface CloseOptions {
   equalNan?: boolean;
 }
 
-function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
-  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+/** Positional (rtol, atol, equalNan) as PyTorch's, or one options object (or both). */
+export type CloseArgs = PositionalThenOptions<[rtol: number, atol: number, equalNan: boolean], CloseOptions>;
+
+function isclose(a: Tensor, b: Tensor, ...rest: CloseArgs): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = parseTrailing(rest, ['rtol', 'atol', 'equalNan']) as CloseOptions;
   if (a.dtype !== b.dtype) throw new TensorError(`${scalarTypeNames[a.dtype.name]} did not match ${scalarTypeNames[b.dtype.name]}`);
   if (rtol < 0) throw new TensorError(`rtol must be greater than or equal to zero, but got ${rtol}`);
   if (atol < 0) throw new TensorError(`atol must be greater than or equal to zero, but got ${atol}`);
@@ -27,8 +32,8 @@ function isclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): Tensor {
   return close.logicalOr(diff.le(bound).logicalAnd(diff.isfinite()));
 }
 
-function allclose(a: Tensor, b: Tensor, opts: CloseOptions = {}): boolean {
-  return isclose(a, b, opts).all().item() as boolean;
+function allclose(a: Tensor, b: Tensor, ...rest: CloseArgs): boolean {
+  return isclose(a, b, ...rest).all().item() as boolean;
 }
 
 /** torch.equal: same shape and every element equal (NaN never equals NaN). */

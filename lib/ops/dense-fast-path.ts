@@ -26,6 +26,16 @@ function isRowMajor(t: Tensor): boolean {
   return true;
 }
 
+function isExactlyRowMajor(t: Tensor): boolean {
+  const shape = t._shape, strides = t._strides;
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (strides[d] !== expected) return false;
+    expected *= Math.max(shape[d], 1);
+  }
+  return true;
+}
+
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
@@ -58,6 +68,9 @@ export function denseBinary(opCode: number, a: TensorLike, b: TensorLike, alpha:
   const dtype = a.dtype;
   let bBytes: Uint8Array, bOffset: number, bStride: number;
   if (typeof b === 'number') {
+    // With a scalar operand PyTorch's TensorIterator skips its fast setup and orders the
+    // output by the input's strides, size-1 dims included: only exact row-major is row-major.
+    if (!isExactlyRowMajor(a)) return null;
     bOffset = writeScalar(b, dtype);
     bBytes = scalarScratch;
     bStride = 0;

@@ -101,15 +101,18 @@ export function gather(input: Tensor, dim: number, index: Tensor, opts?: OutOpts
   checkIndexTensor(index, 'gather');
   const d = input.wrapDim(dim);
   if (index.dtype !== int64) throw new TensorError('gather(): Expected dtype int64 for index');
-  if (rankOf(index) !== rankOf(input)) throw new TensorError('Index tensor must have the same number of dimensions as input tensor');
-  for (let k = 0; k < rankOf(input); k++) {
+  // As PyTorch 1.13, an empty index skips the shape checks: the result is empty whatever they say.
+  const empty = index.numel() === 0;
+  if (!empty && rankOf(index) !== rankOf(input)) throw new TensorError('Index tensor must have the same number of dimensions as input tensor');
+  for (let k = 0; k < rankOf(input) && !empty; k++) {
     if (k !== d && sizeAt(index, k) > sizeAt(input, k))
       throw new TensorError(`Size does not match at dimension ${k} expected index ${shapeText(index._shape)} to be smaller than self ${shapeText(input._shape)} apart from dimension ${d}`);
   }
   const result = Tensor.empty(index._shape, input.dtype);
-  launchGather(result, input, withoutDim(input, d), index, loopStrides(index), {
-    size: sizeAt(input, d), stride: input._shape.length === 0 ? 0 : input._strides[d], message: Message.dim, dim: d,
-  });
+  if (!empty)
+    launchGather(result, input, withoutDim(input, d), index, loopStrides(index), {
+      size: sizeAt(input, d), stride: input._shape.length === 0 ? 0 : input._strides[d], message: Message.dim, dim: d,
+    });
   if (needsGrad([input])) {
     const shape = input._shape, dtype = input.dtype;
     record('GatherBackward0', [input], [result], (node) => {
@@ -130,6 +133,7 @@ export interface ScatterOpts extends OutOpts {
 function checkScatter(op: string, self: Tensor, d: number, index: Tensor, src: Tensor | Scalar): void {
   if (index.dtype !== int64) throw new TensorError(`${op}(): Expected dtype int64 for index`);
   if (src instanceof Tensor && src.dtype !== self.dtype) throw new TensorError(`${op}(): Expected self.dtype to be equal to src.dtype`);
+  if (index.numel() === 0) return; // PyTorch 1.13 skips the shape checks for an empty index
   if (rankOf(index) !== rankOf(self)) throw new TensorError('Index tensor must have the same number of dimensions as self tensor');
   if (src instanceof Tensor && rankOf(index) !== rankOf(src))
     throw new TensorError('Index tensor must have the same number of dimensions as src tensor');
@@ -154,6 +158,7 @@ function scatterRaw(op: string, self: Tensor, dim: number, index: Tensor, src: T
   checkIndexTensor(index, op);
   const d = self.wrapDim(dim);
   checkScatter(op, self, d, index, src);
+  if (index.numel() === 0) return;
   assertNoInternalOverlap(self);
   // The kernel must not read what it already wrote: a source on the same storage is copied.
   const source = src instanceof Tensor && src._storage === self._storage ? src.clone() : src;

@@ -9,8 +9,9 @@ import { promoteTypes } from '../dtype';
 import { needsGrad, record } from '../autograd/node';
 import { noGrad } from '../autograd/grad-mode';
 import { defineOp } from './registry';
+import { namedArg, type Named } from '../args';
 import { narrow, select, unsqueeze, reshape } from './shape';
-import { outputStrides } from './operands';
+import { contiguousFormat, stridesForFormat, suggestFormat } from '../memory-format';
 import { gradFor } from './pointwise';
 
 /** PyTorch skips legacy empty 1-D tensors (shape [0]) in cat. */
@@ -38,8 +39,12 @@ export function cat(tensors: readonly Tensor[], dim: number | { dim?: number; ou
   });
   const shape = [...ref._shape];
   shape[d] = parts.reduce((n, t) => n + t._shape[d], 0);
-  // Layout of the first input when all share it (channels_last stays channels_last).
-  const out = opts.out ?? Tensor.emptyStrided(shape, outputStrides(shape, [ref._strides]), dtype);
+  // PyTorch's cat_compute_output_memory_format: the inputs' suggested memory format when
+  // they all agree (channels_last stays channels_last), else contiguous; never another
+  // permutation (stack's unsqueezed inputs would tie strides and come out transposed).
+  const formats = parts.map((t) => suggestFormat(t._shape, t._strides));
+  const format = formats.every((f) => f === formats[0]) ? formats[0] : contiguousFormat;
+  const out = opts.out ?? Tensor.emptyStrided(shape, stridesForFormat(shape, format), dtype);
   if (opts.out && (opts.out._shape.length !== shape.length || opts.out._shape.some((s, i) => s !== shape[i])))
     throw new TensorError(`cat(): output with shape [${opts.out._shape.join(', ')}] doesn't match [${shape.join(', ')}]`);
   noGrad(() => {
@@ -63,8 +68,10 @@ export function cat(tensors: readonly Tensor[], dim: number | { dim?: number; ou
   return out;
 }
 
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], dimArg?: number | Named<'dim', number>): Tensor {
+  const dim = namedArg(dimArg, 'dim', 0);
   if (!Array.isArray(tensors) || tensors.length === 0) throw new TensorError('stack expects a non-empty TensorList');
+  for (const t of tensors) if (!(t instanceof Tensor)) throw new TypeError("stack(): argument 'tensors' must be a list of Tensors");
   const ref = tensors[0];
   tensors.forEach((t, i) => {
     if (t._shape.length !== ref._shape.length || t._shape.some((s: number, k: number) => s !== ref._shape[k]))
@@ -83,7 +90,8 @@ export const hstack = (tensors: readonly Tensor[]): Tensor => cat(tensors, tenso
 export const dstack = (tensors: readonly Tensor[]): Tensor => cat(tensors.map((t) => atLeast(t, 3)), 2);
 
 /** chunk: ceil(size / chunks) per piece, fewer pieces when they run out (PyTorch's rule). */
-export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(t: Tensor, chunks: number, dimArg?: number | Named<'dim', number>): Tensor[] {
+  const dim = namedArg(dimArg, 'dim', 0);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new TensorError('chunk expects `chunks` to be greater than 0, got: ' + chunks);
   const d = t.wrapDim(dim);
   const size = t._shape[d];
@@ -92,8 +100,8 @@ export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
 }
 
 /** split(int) into pieces of that size (the last smaller), or split(sizes) exactly. */
-export function split(t: Tensor, sizes: number | readonly number[], dim = 0): Tensor[] {
-  const d = t.wrapDim(dim);
+export function split(t: Tensor, sizes: number | readonly number[], dimArg?: number | Named<'dim', number>): Tensor[] {
+  const d = t.wrapDim(namedArg(dimArg, 'dim', 0));
   const size = t._shape[d];
   if (typeof sizes === 'number') {
     if (sizes <= 0 && size !== 0) throw new TensorError(`split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
@@ -109,8 +117,8 @@ export function split(t: Tensor, sizes: number | readonly number[], dim = 0): Te
 }
 
 /** tensor_split: n nearly-equal sections (the first size % n one larger), or at indices. */
-export function tensorSplit(t: Tensor, sections: number | readonly number[], dim = 0): Tensor[] {
-  const d = t.wrapDim(dim);
+export function tensorSplit(t: Tensor, sections: number | readonly number[], dimArg?: number | Named<'dim', number>): Tensor[] {
+  const d = t.wrapDim(namedArg(dimArg, 'dim', 0));
   const size = t._shape[d];
   let bounds: number[];
   if (typeof sections === 'number') {
@@ -130,8 +138,8 @@ export function tensorSplit(t: Tensor, sections: number | readonly number[], dim
   return out;
 }
 
-export function unbind(t: Tensor, dim = 0): Tensor[] {
-  const d = t.wrapDim(dim);
+export function unbind(t: Tensor, dimArg?: number | Named<'dim', number>): Tensor[] {
+  const d = t.wrapDim(namedArg(dimArg, 'dim', 0));
   return Array.from({ length: t._shape[d] }, (_, i) => select(t, d, i));
 }
 
@@ -147,9 +155,9 @@ defineOp({ name: 'unbind', kind: 'split', fn: unbind, method: unbind });
 
 declare module '../tensor' {
   interface Tensor {
-    chunk(chunks: number, dim?: number): Tensor[];
-    split(sizes: number | readonly number[], dim?: number): Tensor[];
-    tensorSplit(sections: number | readonly number[], dim?: number): Tensor[];
-    unbind(dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number | Named<'dim', number>): Tensor[];
+    split(sizes: number | readonly number[], dim?: number | Named<'dim', number>): Tensor[];
+    tensorSplit(sections: number | readonly number[], dim?: number | Named<'dim', number>): Tensor[];
+    unbind(dim?: number | Named<'dim', number>): Tensor[];
   }
 }

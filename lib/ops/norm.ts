@@ -7,6 +7,9 @@
  * a graph of the backward itself is wanted (createGraph), the same formulas are written
  * with differentiable ops instead, so second derivatives work.
  */
+import { contiguousStrides } from '../size';
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from '../nn/layers/constructor-args';
 import { DType, float32, float64 } from '../dtype';
 import { TensorError } from '../errors';
 import { native } from '../native';
@@ -103,8 +106,8 @@ function stats(x: Tensor, layout: NormLayout): [Tensor, Tensor] {
 }
 
 /** y = (x - mean) * invstd * weight + bias, weight per channel (axis 1) or inner element (2). */
-function applyNorm(x: Tensor, layout: NormLayout, m: Tensor, invstd: Tensor, weight: Tensor | null, bias: Tensor | null, axis: 1 | 2): Tensor {
-  const y = Tensor.emptyStrided(x._shape, x._strides, x.dtype);
+function applyNorm(x: Tensor, layout: NormLayout, m: Tensor, invstd: Tensor, weight: Tensor | null, bias: Tensor | null, axis: 1 | 2, outStrides: readonly number[] = x._strides): Tensor {
+  const y = Tensor.emptyStrided(x._shape, outStrides, x.dtype);
   writeNormMeta(layout, [x, y], [m, invstd, ...(weight ? [weight] : []), ...(bias ? [bias] : [])]);
   native.normApply(y._storage.bytes, x._storage.bytes, m._storage.bytes, invstd._storage.bytes, weight?._storage.bytes ?? null, bias?._storage.bytes ?? null, axis);
   return y;
@@ -218,7 +221,10 @@ function batchNormCore(
     m = noGrad(() => denseVector(runningMean as Tensor, dtype).clone());
     invstd = noGrad(() => rsqrt(add(denseVector(runningVar as Tensor, dtype), eps)));
   }
-  const y = applyNorm(x, layout, m, invstd, w, b, 1);
+  // As batch_norm_cpu's suggest_memory_format_contig: an input that is contiguous (size-1
+  // dims aside) gives a contiguous output even when its strides are channels_last's; the
+  // two layouts differ only on size-1 dims, so the kernel's view of x serves y as well.
+  const y = applyNorm(x, layout, m, invstd, w, b, 1, x.isContiguous() ? contiguousStrides(x._shape) : x._strides);
   if (needsGrad([input, weight, bias])) recordBatchNorm(input, weight, bias, y, m, invstd, training, eps);
   return y;
 }
@@ -391,7 +397,8 @@ function layerNormBackwardOps(g: Tensor, x: Tensor, weight: Tensor | null, norma
 }
 
 /** torch.layer_norm(input, normalized_shape, weight, bias, eps, cudnn_enable). */
-export function torchLayerNorm(input: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+export function torchLayerNorm(input: Tensor, normalizedShape: number | readonly number[], ...rest: PositionalThenOptions<[weight: Tensor | null, bias: Tensor | null, eps: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  const { weight, bias, eps = 1e-5 } = parseTrailing(rest, ['weight', 'bias', 'eps']) as { weight?: Tensor | null; bias?: Tensor | null; eps?: number };
   return layerNorm(input, normalizedShape, { weight, bias, eps });
 }
 

@@ -6,13 +6,19 @@
  */
 import { DType } from '../dtype';
 import { Bytes, LoopOperand, native } from '../native';
-import { Tensor, Scalar, scalarToNumber, broadcastStridesTo, emptyLikeLayout } from '../tensor';
-import { preserveFormat } from '../memory-format';
+import { Tensor, Scalar, scalarToNumber, broadcastStridesTo, emptyLikeLayout, isDenseNonOverlapping } from '../tensor';
+import { channelsLast, contiguousFormat, isContiguousAs, preserveFormat, stridesForFormat } from '../memory-format';
 import { TensorError } from '../errors';
 import { contiguousStrides } from '../size';
 
 export interface Operand extends LoopOperand {
   bytes: Bytes;
+  /**
+   * The tensor read (after any cast), for the output's layout only: TensorIterator orders
+   * dims by the tensor's own strides, size-1 dims included, while `strides` (0 on every
+   * size-1 dim) is what the loop reads. Absent for scalars.
+   */
+  source?: Tensor;
 }
 
 const scratchSlots = 8;
@@ -45,7 +51,7 @@ export function scalarOperand(value: Scalar, dtype: DType, rank: number): Operan
 export function tensorOperand(t: Tensor, dtype: DType, shape: readonly number[], op: string): Operand {
   const src = t.dtype === dtype ? t : castCopy(t, dtype);
   src._storage.assertAlive();
-  return { bytes: src._storage.bytes, dtype, offset: src._offset, strides: broadcastStridesTo(src, shape, op) };
+  return { bytes: src._storage.bytes, dtype, offset: src._offset, strides: broadcastStridesTo(src, shape, op), source: src };
 }
 
 export function operandOf(v: Tensor | Scalar, dtype: DType, shape: readonly number[], op: string): Operand {
@@ -112,12 +118,50 @@ function allEqualTo(stridesList: readonly (readonly number[])[], target: readonl
 }
 
 export function newOutput(shape: readonly number[], dtype: DType, inputs: readonly Operand[]): Tensor {
-  const strides = outputStrides(shape, inputs.filter((o) => o.strides.some((s) => s !== 0)).map((o) => o.strides));
-  return Tensor.emptyStrided(shape, strides, dtype);
+  return Tensor.emptyStrided(shape, iteratorOutputStrides(shape, inputs), dtype);
+}
+
+/**
+ * TensorIterator's output strides: its fast setup first (operands all of the output's
+ * shape and no scalar: all contiguous -> contiguous, all channels_last -> channels_last,
+ * all dense with equal strides -> those strides; tensors that are both formats count as
+ * contiguous), else the dimension order of the inputs (outputStrides) computed on their
+ * own strides, so that a size-1 dim's stride still orders it as PyTorch does.
+ */
+export function iteratorOutputStrides(shape: readonly number[], inputs: readonly Operand[]): number[] {
+  const layouts = inputs.map((o) => (o.source ? layoutStrides(o.source, shape, o.strides) : o.strides));
+  if (inputs.length > 0 && inputs.every((o) => o.source !== undefined && sameSizes(o.source._shape, shape))) {
+    if (layouts.every((st) => isContiguousAs(shape, st, contiguousFormat))) return contiguousStrides(shape);
+    if (shape.length === 4 && layouts.every((st) => isContiguousAs(shape, st, channelsLast))) return stridesForFormat(shape, channelsLast);
+    const last = layouts[layouts.length - 1];
+    if (layouts.every((st) => isDenseNonOverlapping(shape, st) && st.every((v, d) => v === last[d]))) return [...last];
+  }
+  return outputStrides(shape, layouts.filter((st) => st.some((v) => v !== 0)));
+}
+
+/** TensorIterator's compute_strides: the tensor's own stride where its size matches the output's, else 0. */
+function layoutStrides(t: Tensor, shape: readonly number[], loopStrides: readonly number[]): readonly number[] {
+  const lead = shape.length - t._shape.length;
+  let out: number[] | null = null;
+  for (let d = lead; d < shape.length; d++) {
+    if (t._shape[d - lead] === 1 && shape[d] === 1 && loopStrides[d] !== t._strides[d - lead]) {
+      out ??= [...loopStrides];
+      out[d] = t._strides[d - lead];
+    }
+  }
+  return out ?? loopStrides;
+}
+
+function sameSizes(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
+  return true;
 }
 
 /** PyTorch refuses to write through a tensor whose elements share memory. */
 export function assertNoInternalOverlap(t: Tensor): void {
+  // An empty tensor writes nothing (PyTorch: non-overlapping and dense, whatever its strides).
+  if (t.numel() === 0) return;
   for (let d = 0; d < t._shape.length; d++) {
     if (t._strides[d] === 0 && t._shape[d] > 1)
       throw new TensorError(

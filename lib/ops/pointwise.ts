@@ -3,6 +3,8 @@
  * strided iterator through native.binary / native.unary. Broadcasting, type promotion,
  * out= and in-place variants are handled once here for all of them.
  */
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from '../nn/layers/constructor-args';
 import { DType, bool, defaultFloat, int64 } from '../dtype';
 import { TensorError } from '../errors';
 import { BinaryOp, UnaryOp, native, writeLoop } from '../native';
@@ -478,8 +480,9 @@ const softplusSpec: UnarySpec = {
   // Linear above the threshold, sigmoid(beta x) below, as PyTorch's softplus_backward.
   grad: (g, x, _r, p) => { const bx = mul(x, p.p1 ?? 1); return where(gt(bx, p.p2 ?? 20), g, mul(g, sigmoid(bx))); },
 };
-export function softplus(a: Tensor, opts?: { beta?: number; threshold?: number }): Tensor {
-  return runUnary(softplusSpec, a, { p1: opts?.beta ?? 1, p2: opts?.threshold ?? 20 }, false);
+export function softplus(a: Tensor, ...rest: PositionalThenOptions<[beta: number, threshold: number], { beta?: number; threshold?: number }>): Tensor {
+  const o = parseTrailing(rest, ['beta', 'threshold']) as { beta?: number; threshold?: number };
+  return runUnary(softplusSpec, a, { p1: o.beta ?? 1, p2: o.threshold ?? 20 }, false);
 }
 defineOp({ name: 'softplus', kind: 'pointwise', fn: softplus, backwardName: 'SoftplusBackward0' });
 
@@ -487,8 +490,9 @@ const leakyReluSpec: UnarySpec = {
   name: 'leakyRelu', code: UnaryOp.leakyRelu, rule: 'promote', backwardName: 'LeakyReluBackward0',
   grad: (g, x, _r, p) => where(gt(x, 0), g, mul(g, p.p1 ?? 0.01)),
 };
-export function leakyRelu(a: Tensor, negativeSlope = 0.01): Tensor {
-  return runUnary(leakyReluSpec, a, { p1: negativeSlope }, false);
+export function leakyRelu(a: Tensor, ...rest: PositionalThenOptions<[negativeSlope: number], { negativeSlope?: number }>): Tensor {
+  const o = parseTrailing(rest, ['negativeSlope']) as { negativeSlope?: number };
+  return runUnary(leakyReluSpec, a, { p1: o.negativeSlope ?? 0.01 }, false);
 }
 defineOp({ name: 'leakyRelu', kind: 'pointwise', fn: leakyRelu });
 

@@ -23,20 +23,9 @@ import { Geometry, PoolOp, emptyPlanes, geometry, layoutOf, poolBackward, poolFo
 
 type IntPair = number | readonly number[];
 
-/** Positional arguments after the input, with an options object allowed last (or alone). */
-export function parseTrailing(rest: readonly unknown[], names: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  let args = rest;
-  const last = rest[rest.length - 1];
-  if (last !== null && typeof last === 'object' && !Array.isArray(last) && !(last instanceof Tensor)) {
-    args = rest.slice(0, -1);
-    Object.assign(out, last);
-  }
-  args.forEach((v, i) => {
-    if (i < names.length && v !== undefined && out[names[i]] === undefined) out[names[i]] = v;
-  });
-  return out;
-}
+// The shared positional-or-options parser (lib/args.ts); re-exported for pool's importers.
+import { parseTrailing } from '../args';
+export { parseTrailing };
 
 /** An int or a list of one or two ints as [h, w]; null for a list of another length. */
 function pairOf(v: unknown, what: string): [number, number] | null {

@@ -51,6 +51,8 @@ export function parseReduceArgs<O extends ReduceOpts>(a?: DimArg | O, b?: boolea
 export function reducedMask(t: Tensor, dim: DimArg): boolean[] {
   const rank = t._shape.length;
   if (dim === null || dim === undefined) return new Array<boolean>(rank).fill(true);
+  if (typeof dim !== 'number' && !Array.isArray(dim))
+    throw new TypeError(`argument 'dim' must be int or tuple of ints, not ${typeof dim === 'object' ? 'object' : typeof dim}`);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   if (list.length === 0) return new Array<boolean>(rank).fill(true);
   const mask = new Array<boolean>(rank).fill(false);

@@ -5,11 +5,12 @@
  */
 import { Tensor } from '../tensor';
 import { int64 } from '../dtype';
-import { arange } from '../creation';
+import { arange, onesLike } from '../creation';
 import { needsGrad, record } from '../autograd/node';
 import { abs, add, div, eq, exp, isnan, logicalAnd, logicalOr, mul, pow, sign, sub, where } from './pointwise';
 import { any, cumprod, cumsum, mean, sum } from './reduce';
-import { narrow } from './shape';
+import { narrow, permute } from './shape';
+import { flip } from './select';
 import { cat } from './join';
 
 /** What a reduction's derivative needs to know about the run. */
@@ -91,6 +92,25 @@ function cumprodGrad(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
   return cat(parts, dim);
 }
 
+/**
+ * prod: d out / d x_i = the product of the other elements. Without zeros that is out / x_i
+ * (PyTorch's fast path); with a zero the division gives NaN, so then (as PyTorch's
+ * prod_safe_zeros_backward) it is the exclusive cumprod from the left times the one from
+ * the right, over the reduced elements moved to one trailing dim.
+ */
+function prodGrad(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
+  if (!any(eq(x, 0)).item()) return div(mul(expandBack(g, run), keepdimResult(run, run.result)), x);
+  const dims = dimsOf(run);
+  const kept = x._shape.map((_, d) => d).filter((d) => !run.mask[d]);
+  const order = [...kept, ...dims];
+  const r = dims.reduce((n, d) => n * x._shape[d], 1);
+  const flat = permute(x, order).reshape([...kept.map((d) => x._shape[d]), r]);
+  const exclusive = (t: Tensor): Tensor => cat([onesLike(narrow(t, -1, 0, 1)), narrow(cumprod(t, -1), -1, 0, r - 1)], -1);
+  const others = mul(exclusive(flat), flip(exclusive(flip(flat, -1)), -1));
+  const back = others.reshape(order.map((d) => x._shape[d])).permute(order.map((_, i) => order.indexOf(i)));
+  return mul(expandBack(g, run), back);
+}
+
 /** Full median: the gradient is shared evenly among the elements equal to it (NaN: the NaNs). */
 function medianGrad(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
   const r = run.result;
@@ -101,7 +121,7 @@ function medianGrad(g: Tensor, x: Tensor, run: ReductionRun): Tensor {
 const FORMULAS: Record<string, (g: Tensor, x: Tensor, run: ReductionRun) => Tensor> = {
   sum: (g, _x, run) => expandBack(g, run),
   mean: (g, _x, run) => div(expandBack(g, run), reducedCount(run)),
-  prod: (g, x, run) => div(mul(expandBack(g, run), keepdimResult(run, run.result)), x),
+  prod: prodGrad,
   amax: evenlyAmongTies,
   amin: evenlyAmongTies,
   max: evenlyAmongTies,

@@ -219,6 +219,8 @@ function extremeWithIndex(name: 'max' | 'min', input: Tensor, dim: number, keepd
 
 function maxOrMin(name: 'max' | 'min', input: Tensor, a?: Tensor | number | MaxOpts, b?: boolean | MaxOpts, c?: MaxOpts): Tensor | ValuesIndices {
   requireTensor(input, name);
+  if (a !== undefined && a !== null && ((typeof a !== 'number' && typeof a !== 'object') || Array.isArray(a)))
+    throw new TypeError(`${name}(): argument 'dim' must be int, not ${Array.isArray(a) ? 'list' : typeof a}`);
   if (a instanceof Tensor) {
     const out = (b !== null && typeof b === 'object' ? b : c)?.out;
     const pairwise = name === 'max' ? maximum : minimum;
@@ -309,6 +311,8 @@ function launchDimOp(code: number, src: Tensor, out: Tensor, dim: number): void 
 
 function dimOpArgs(name: string, input: Tensor, dim: number | null | undefined | DimOpOpts, opts?: DimOpOpts | DType | null): { dim: number | null | undefined; dtype?: DType; out?: Tensor } {
   requireTensor(input, name);
+  if (dim !== undefined && dim !== null && ((typeof dim !== 'number' && typeof dim !== 'object') || Array.isArray(dim)))
+    throw new TypeError(`${name}(): argument 'dim' must be int, not ${Array.isArray(dim) ? 'list' : typeof dim}`);
   const o: DimOpOpts = dim !== null && typeof dim === 'object' ? dim : opts instanceof DType ? { dtype: opts } : opts ?? {};
   return { dim: typeof dim === 'number' ? dim : o.dim, dtype: o.dtype, out: o.out };
 }

@@ -6,6 +6,7 @@
  * forward runs without recording and records PyTorch's node, its derivative written in
  * these same ops so that higher orders work.
  */
+import { namedArg, type Named } from '../args';
 import { bool, int64, uint8 } from '../dtype';
 import { TensorError } from '../errors';
 import { Tensor, Scalar, checkInplace, rawCopy } from '../tensor';
@@ -163,7 +164,7 @@ export function flip(input: Tensor, ...dimsArg: (number | readonly number[])[]):
   const strides = [...input._strides];
   let offset = input._offset;
   for (const d of dims) {
-    if (input._shape[d] === 0) continue;
+    if (d >= input._shape.length || input._shape[d] === 0) continue; // a 0-d tensor's dim 0 has nothing to flip
     offset += (input._shape[d] - 1) * strides[d];
     strides[d] = -strides[d];
   }
@@ -184,13 +185,16 @@ function rollDim(t: Tensor, shift: number, d: number): Tensor {
   return out;
 }
 
-export function roll(input: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+export function roll(input: Tensor, shifts: number | readonly number[], dimsArg?: number | readonly number[] | null | Named<'dims', number | readonly number[] | null>): Tensor {
+  const dims = namedArg(dimsArg, 'dims', null);
   const shiftList = typeof shifts === 'number' ? [shifts] : [...shifts];
   const dimArray = dims === undefined || dims === null ? [] : typeof dims === 'number' ? [dims] : [...dims];
   if (dimArray.length === 0 && shiftList.length !== 1)
     throw new TensorError(`shifts and dimensions must align. shifts: ${shiftList.length}, dims:0`);
   if (dimArray.length > 0 && shiftList.length !== dimArray.length)
     throw new TensorError(`shifts and dimensions must align. shifts: ${shiftList.length}, dims:${dimArray.length}`);
+  if (input._shape.length === 0 && dimArray.length > 0)
+    throw new TensorError(`Dimension specified as ${dimArray[0]} but tensor has no dimensions`);
   const wrapped = dimArray.map((d) => input.wrapDim(d));
   const result = noGrad(() => {
     // No dims: roll the flattened tensor, as PyTorch.
@@ -323,7 +327,7 @@ declare module '../tensor' {
     triu(diagonal?: number | DiagonalOpts, opts?: DiagonalOpts): Tensor;
     triu_(diagonal?: number): Tensor;
     flip(...dims: Dims): Tensor;
-    roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[] | null | Named<'dims', number | readonly number[] | null>): Tensor;
     repeat(...sizes: Dims): Tensor;
     tile(...dims: Dims): Tensor;
     repeatInterleave(repeats?: number | Tensor | RepeatInterleaveOpts | null, dim?: number | null | RepeatInterleaveOpts, opts?: RepeatInterleaveOpts): Tensor;

@@ -3,6 +3,8 @@
  * writing through a view writes the base; no native call. reshape/flatten copy only
  * when no view exists, as PyTorch.
  */
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from '../nn/layers/constructor-args';
 import { TensorError, check } from '../errors';
 import { numelOf, contiguousStrides } from '../size';
 import { Tensor, broadcastStridesTo, checkInplace } from '../tensor';
@@ -123,7 +125,18 @@ export function reshape(t: Tensor, ...shapeArgs: (number | readonly number[])[])
   return out;
 }
 
-export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+export interface FlattenOptions {
+  startDim?: number;
+  endDim?: number;
+}
+export interface DiagonalOptions {
+  offset?: number;
+  dim1?: number;
+  dim2?: number;
+}
+
+export function flatten(t: Tensor, ...rest: PositionalThenOptions<[startDim: number, endDim: number], FlattenOptions>): Tensor {
+  const { startDim = 0, endDim = -1 } = parseTrailing(rest, ['startDim', 'endDim']) as FlattenOptions;
   if (t.dim() === 0) return reshape(t, [1]);
   const s = t.wrapDim(startDim), e = t.wrapDim(endDim);
   if (s > e) throw new TensorError('flatten() has invalid args: start_dim cannot come after end_dim');
@@ -140,6 +153,8 @@ export function unflatten(t: Tensor, dim: number, sizes: readonly number[]): Ten
 }
 
 export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
+  if (dim !== undefined && typeof dim !== 'number' && !Array.isArray(dim))
+    throw new TypeError(`squeeze(): argument 'dim' must be int or tuple of ints, not ${typeof dim}`);
   const dims = dim === undefined ? null : new Set((typeof dim === 'number' ? [dim] : dim).map((d) => t.wrapDim(d)));
   const shape: number[] = [], strides: number[] = [];
   for (let d = 0; d < t.dim(); d++) {
@@ -224,6 +239,8 @@ export function expand(t: Tensor, ...sizeArgs: (number | readonly number[])[]): 
 }
 
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+  for (const [name, v] of [['start', start], ['length', length]] as const)
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`narrow(): argument '${name}' must be int, not ${typeof v === 'number' ? v : typeof v}`);
   const d = t.wrapDim(dim);
   const size = t._shape[d];
   if (t.dim() === 0) throw new TensorError('narrow() cannot be applied to a 0-dim tensor.');
@@ -271,7 +288,8 @@ export function unfold(t: Tensor, dimension: number, size: number, step: number)
   });
 }
 
-export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+export function diagonal(t: Tensor, ...rest: PositionalThenOptions<[offset: number, dim1: number, dim2: number], DiagonalOptions>): Tensor {
+  const { offset = 0, dim1 = 0, dim2 = 1 } = parseTrailing(rest, ['offset', 'dim1', 'dim2']) as DiagonalOptions;
   const a = t.wrapDim(dim1), b = t.wrapDim(dim2);
   if (a === b) throw new TensorError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
   let size: number;

@@ -6,7 +6,7 @@
  * The derivative scatters the gradient back to the picked positions (SortBackward0,
  * TopkBackward0), written with scatter so higher orders work.
  */
-import { int64 } from '../dtype';
+import { bool, int64 } from '../dtype';
 import { TensorError } from '../errors';
 import { native, writeLoop, LoopOperand } from '../native';
 import { Tensor } from '../tensor';
@@ -113,6 +113,7 @@ export function topk(input: Tensor, k: number, dim?: number | TopkOpts, largest?
   const d = input.wrapDim(o.dim ?? -1);
   const size = input._shape.length === 0 ? 1 : input._shape[d];
   if (k < 0 || k > size) throw new TensorError('selected index k out of range');
+  if (input.dtype === bool) throw new TensorError('"topk_cpu" not implemented for \'Bool\'');
   const shape = input._shape.map((s, j) => (j === d ? k : s));
   const [values, indices, isOut] = outputs('topk', input, shape, o.out);
   launch('topk', input, d, values, indices, o.largest ?? true, o.sorted ?? true);

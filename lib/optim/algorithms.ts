@@ -6,6 +6,8 @@ import { Tensor } from '../tensor';
 import { zerosLike } from '../creation';
 import { Optimizer, ParamGroup, Options, GroupSpec } from './optimizer';
 import { TensorError } from '../errors';
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from '../nn/layers/constructor-args';
 
 type State = Record<string, Tensor | number>;
 type Params = Iterable<Tensor> | GroupSpec[];
@@ -15,8 +17,19 @@ function checkLr(lr: number): void {
   if (lr < 0) throw new TensorError(`Invalid learning rate: ${lr}`);
 }
 
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+  maximize?: boolean;
+}
+
 export class SGD extends Optimizer {
-  constructor(params: Params, opts: { lr: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean; maximize?: boolean }) {
+  constructor(params: Params, ...rest: [opts: SGDOptions] | [lr: number, ...more: PositionalThenOptions<[momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions>>]) {
+    const opts = parseTrailing(rest, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']) as Partial<SGDOptions>;
+    if (opts.lr === undefined) throw new TensorError("parameter group didn't specify a value of required optimization parameter lr");
     checkLr(opts.lr);
     const o: Options = { lr: opts.lr, momentum: opts.momentum ?? 0, dampening: opts.dampening ?? 0, weightDecay: opts.weightDecay ?? 0, nesterov: opts.nesterov ?? false, maximize: opts.maximize ?? false };
     if (o.nesterov && ((o.momentum as number) <= 0 || o.dampening !== 0))
@@ -37,7 +50,7 @@ export class SGD extends Optimizer {
   }
 }
 
-interface AdamOptions {
+export interface AdamOptions {
   lr?: number;
   betas?: [number, number];
   eps?: number;
@@ -74,6 +87,27 @@ function adamStep(p: Tensor, grad: Tensor, st: State, g: ParamGroup, decoupled: 
   p.add_(expAvg.div(denom), { alpha: -stepSize });
 }
 
+// PyTorch's positional order after params (maximize is keyword-only there).
+const adamNames = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
+type AdamArgs = PositionalThenOptions<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions>;
+
+export interface RMSpropOptions {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  centered?: boolean;
+}
+
+export interface AdagradOptions {
+  lr?: number;
+  lrDecay?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+  eps?: number;
+}
+
 function adamOptions(opts: AdamOptions, defaultWd: number): Options {
   const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
   const lr = opts.lr ?? 1e-3;
@@ -84,8 +118,8 @@ function adamOptions(opts: AdamOptions, defaultWd: number): Options {
 }
 
 export class Adam extends Optimizer {
-  constructor(params: Params, opts: AdamOptions = {}) {
-    super(params, adamOptions(opts, 0));
+  constructor(params: Params, ...rest: AdamArgs) {
+    super(params, adamOptions(parseTrailing(rest, adamNames) as AdamOptions, 0));
   }
   protected update(p: Tensor, grad: Tensor, st: State, g: ParamGroup): void {
     adamStep(p, grad, st, g, false);
@@ -93,8 +127,8 @@ export class Adam extends Optimizer {
 }
 
 export class AdamW extends Optimizer {
-  constructor(params: Params, opts: AdamOptions = {}) {
-    super(params, adamOptions(opts, 1e-2));
+  constructor(params: Params, ...rest: AdamArgs) {
+    super(params, adamOptions(parseTrailing(rest, adamNames) as AdamOptions, 1e-2));
   }
   protected update(p: Tensor, grad: Tensor, st: State, g: ParamGroup): void {
     adamStep(p, grad, st, g, true);
@@ -102,7 +136,8 @@ export class AdamW extends Optimizer {
 }
 
 export class RMSprop extends Optimizer {
-  constructor(params: Params, opts: { lr?: number; alpha?: number; eps?: number; weightDecay?: number; momentum?: number; centered?: boolean } = {}) {
+  constructor(params: Params, ...rest: PositionalThenOptions<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], RMSpropOptions>) {
+    const opts = parseTrailing(rest, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered']) as RMSpropOptions;
     const lr = opts.lr ?? 1e-2;
     checkLr(lr);
     super(params, { lr, alpha: opts.alpha ?? 0.99, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, momentum: opts.momentum ?? 0, centered: opts.centered ?? false });
@@ -135,7 +170,8 @@ export class RMSprop extends Optimizer {
 }
 
 export class Adagrad extends Optimizer {
-  constructor(params: Params, opts: { lr?: number; lrDecay?: number; weightDecay?: number; initialAccumulatorValue?: number; eps?: number } = {}) {
+  constructor(params: Params, ...rest: PositionalThenOptions<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], AdagradOptions>) {
+    const opts = parseTrailing(rest, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']) as AdagradOptions;
     const lr = opts.lr ?? 1e-2;
     checkLr(lr);
     super(params, { lr, lrDecay: opts.lrDecay ?? 0, weightDecay: opts.weightDecay ?? 0, initialAccumulatorValue: opts.initialAccumulatorValue ?? 0, eps: opts.eps ?? 1e-10 });

@@ -7,6 +7,8 @@ import { Tensor } from '../tensor';
 import { randperm, tensor } from '../creation';
 import { Generator } from '../random';
 import { stack } from '../ops/join';
+import { parseTrailing } from '../args';
+import type { PositionalThenOptions } from '../nn/layers/constructor-args';
 
 export interface Dataset<T> {
   length: number;
@@ -42,7 +44,10 @@ export interface DataLoaderOptions {
 
 export class DataLoader<T = Tensor[]> implements Iterable<T> {
   readonly batchSize: number;
-  constructor(readonly dataset: Dataset<T> | TensorDataset, readonly opts: DataLoaderOptions = {}) {
+  readonly opts: DataLoaderOptions;
+  constructor(readonly dataset: Dataset<T> | TensorDataset, ...rest: PositionalThenOptions<[batchSize: number, shuffle: boolean], DataLoaderOptions>) {
+    // PyTorch's positional order starts batch_size, shuffle; the rest are options here.
+    const opts = (this.opts = parseTrailing(rest, ['batchSize', 'shuffle']) as DataLoaderOptions);
     this.batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(this.batchSize) || this.batchSize <= 0)
       throw new TensorError(`batch_size should be a positive integer value, but got batch_size=${this.batchSize}`);

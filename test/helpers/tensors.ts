@@ -44,6 +44,9 @@ export function expectMatches(actual: torch.Tensor, expected: FixtureTensor, rto
     const a = got[i], b = want[i];
     if (Number.isNaN(b)) {
       if (!Number.isNaN(a)) throw new Error(`element ${i}: expected NaN, got ${a}`);
+    } else if (Number.isNaN(a)) {
+      // (|NaN - b| > tol is false: without this a NaN would pass for any finite value)
+      throw new Error(`element ${i}: expected ${b}, got NaN`);
     } else if (!Number.isFinite(b) || !actual.dtype.isFloatingPoint) {
       if (a !== b) throw new Error(`element ${i}: expected ${b}, got ${a}`);
     } else if (Math.abs(a - b) > atol + rtol * Math.abs(b)) {

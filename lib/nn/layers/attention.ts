@@ -14,6 +14,8 @@ import { Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
 import { Linear } from './linear';
+import { parseTrailing } from '../../args';
+import type { PositionalThenOptions } from './constructor-args';
 
 /** PyTorch's out_proj class (a Linear under another name, which shows in the repr). */
 export class NonDynamicallyQuantizableLinear extends Linear {}
@@ -21,8 +23,11 @@ export class NonDynamicallyQuantizableLinear extends Linear {}
 export interface MultiheadAttentionOptions {
   dropout?: number;
   bias?: boolean;
-  kdim?: number;
-  vdim?: number;
+  /** Not supported (only false); listed because they sit between bias and kdim positionally. */
+  addBiasKv?: boolean;
+  addZeroAttn?: boolean;
+  kdim?: number | null;
+  vdim?: number | null;
   batchFirst?: boolean;
   dtype?: DType;
 }
@@ -55,8 +60,13 @@ export class MultiheadAttention extends Module {
   readonly dropout: number;
   readonly batchFirst: boolean;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, opts: MultiheadAttentionOptions = {}) {
+  constructor(
+    readonly embedDim: number, readonly numHeads: number,
+    ...rest: PositionalThenOptions<[dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean], MultiheadAttentionOptions>
+  ) {
     super();
+    const opts = parseTrailing(rest, ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst']) as MultiheadAttentionOptions;
+    if (opts.addBiasKv || opts.addZeroAttn) throw new TensorError('MultiheadAttention: addBiasKv and addZeroAttn are not supported by tensorgrad');
     const dtype = opts.dtype ?? defaultFloat;
     this.kdim = opts.kdim ?? embedDim;
     this.vdim = opts.vdim ?? embedDim;

@@ -10,11 +10,11 @@ type Nullable<P extends unknown[]> = { [K in keyof P]: P[K] | null | undefined }
 
 /**
  * A prefix of the positional arguments `P` followed by an optional options object `O`:
- * `[O?] | [P0, O?] | [P0, P1, O?] | …` (parsed by parseTrailing / rnnOptions).
+ * `[O?] | [P0, O?] | [P0, P1, O?] | …` (parsed by lib/args.ts parseTrailing, or rnnOptions).
  */
 export type PositionalThenOptions<P extends unknown[], O> = P extends [...infer Head, unknown]
   ? PositionalThenOptions<Head, O> | [...Nullable<P>, O?]
   : [O?];
 
-/** Either one options object or only positional arguments (parsed by convOptions). */
+/** Either one options object or only positional arguments (no longer used by the layers: they take PositionalThenOptions). */
 export type PositionalOrOptions<P extends unknown[], O> = [O?] | Partial<Nullable<P>>;

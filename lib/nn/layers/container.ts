@@ -1,16 +1,20 @@
 import { TensorError } from '../../errors';
 import { Module } from '../module';
+import type { Tensor } from '../../tensor';
 
-/** nn.Sequential: children named '0', '1', ...; forward chains them. */
-export class Sequential extends Module {
+/**
+ * nn.Sequential: children named '0', '1', ...; forward chains them and returns the last
+ * module's output, typed `Out` (a Tensor unless given: `new nn.Sequential<[Tensor, Tensor]>(...)`).
+ */
+export class Sequential<Out = Tensor> extends Module {
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m, i) => this.addModule(String(i), m));
   }
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override forward(x: any): any {
+  override forward(x: any): Out {
     for (const m of this.children()) x = m.forward(x);
-    return x;
+    return x as Out;
   }
   get length(): number {
     return this.children().length;

@@ -12,7 +12,8 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import * as init from '../init';
 import * as F from '../functional';
-import type { PositionalOrOptions } from './constructor-args';
+import type { PositionalThenOptions } from './constructor-args';
+import { parseTrailing } from '../../args';
 
 type IntOrTuple = number | readonly number[];
 type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -39,13 +40,13 @@ function tuple(v: IntOrTuple, n: number, what: string): number[] {
   return out;
 }
 
-/** PyTorch's positional form (stride, padding, dilation, groups, bias) or one options object. */
+/**
+ * PyTorch's positional form (stride, padding, dilation, groups, bias, ...), one options
+ * object, or positional values followed by an options object; None (null) means the default.
+ */
 function convOptions<T extends object>(rest: unknown[], positional: (keyof T)[]): T {
-  if (rest.length === 1 && rest[0] !== null && typeof rest[0] === 'object' && !Array.isArray(rest[0])) return rest[0] as T;
-  const opts: Record<string, unknown> = {};
-  rest.forEach((v, i) => {
-    if (v !== undefined && v !== null && i < positional.length) opts[positional[i] as string] = v;
-  });
+  const opts = parseTrailing(rest, positional as string[]);
+  for (const k of Object.keys(opts)) if (opts[k] === null) delete opts[k];
   return opts as T;
 }
 
@@ -144,7 +145,7 @@ abstract class ConvForward extends ConvNd {
 }
 
 const CONV_POSITIONAL: (keyof ConvOptions)[] = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'];
-type ConvArgs = PositionalOrOptions<[stride: IntOrTuple, padding: ConvOptions['padding'], dilation: IntOrTuple, groups: number, bias: boolean, paddingMode: PaddingMode], ConvOptions>;
+type ConvArgs = PositionalThenOptions<[stride: IntOrTuple, padding: ConvOptions['padding'], dilation: IntOrTuple, groups: number, bias: boolean, paddingMode: PaddingMode], ConvOptions>;
 
 /** nn.Conv1d(inChannels, outChannels, kernelSize, { stride, padding, dilation, groups, bias, paddingMode }). */
 export class Conv1d extends ConvForward {
@@ -175,7 +176,7 @@ export class ConvTranspose2d extends ConvNd {
     inChannels: number,
     outChannels: number,
     kernelSize: IntOrTuple,
-    ...rest: PositionalOrOptions<[stride: IntOrTuple, padding: IntOrTuple, outputPadding: IntOrTuple, groups: number, bias: boolean, dilation: IntOrTuple], ConvTransposeOptions>
+    ...rest: PositionalThenOptions<[stride: IntOrTuple, padding: IntOrTuple, outputPadding: IntOrTuple, groups: number, bias: boolean, dilation: IntOrTuple], ConvTransposeOptions>
   ) {
     const opts = convOptions<ConvTransposeOptions>(rest, ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation']);
     super(inChannels, outChannels, kernelSize, 2, opts, true);

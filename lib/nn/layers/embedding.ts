@@ -8,6 +8,8 @@ import { Module } from '../module';
 import { Parameter } from '../parameter';
 import * as init from '../init';
 import { embedding } from '../../ops/embedding';
+import { parseTrailing } from '../../args';
+import type { PositionalThenOptions } from './constructor-args';
 
 export interface EmbeddingModuleOptions {
   paddingIdx?: number | null;
@@ -22,8 +24,13 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   weight: Parameter;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingModuleOptions = {}) {
+  constructor(
+    readonly numEmbeddings: number, readonly embeddingDim: number,
+    ...rest: PositionalThenOptions<[paddingIdx: number | null, maxNorm: number | null], EmbeddingModuleOptions>
+  ) {
     super();
+    // PyTorch's later positionals (norm_type, scale_grad_by_freq, sparse, _weight) are options only.
+    const opts = parseTrailing(rest, ['paddingIdx', 'maxNorm']) as EmbeddingModuleOptions;
     let padding = opts.paddingIdx ?? null;
     if (padding !== null) {
       if (padding >= numEmbeddings || padding < -numEmbeddings) throw new TensorError('Padding_idx must be within num_embeddings');

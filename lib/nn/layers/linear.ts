@@ -7,14 +7,23 @@ import * as init from '../init';
 import * as F from '../functional';
 import { bilinear } from '../../ops/bilinear';
 import { pyBool, pyFloat } from '../../python-repr';
+import { parseTrailing } from '../../args';
+import type { PositionalThenOptions } from './constructor-args';
+
+/** Linear's and Bilinear's keyword options (PyTorch's `bias`, `dtype`). */
+export interface BiasOptions {
+  bias?: boolean;
+  dtype?: DType;
+}
 
 /** nn.Linear: y = x W^T + b, with PyTorch's default initialisation (kaiming_uniform(a=sqrt(5))). */
 export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean; dtype?: DType } = {}) {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, ...rest: PositionalThenOptions<[bias: boolean], BiasOptions>) {
     super();
+    const opts = parseTrailing(rest, ['bias']) as BiasOptions;
     const dtype = opts.dtype ?? defaultFloat;
     this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype }));
     this.bias = opts.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));
@@ -48,8 +57,13 @@ export class Identity extends Module {
 
 /** nn.Flatten: flattens dims startDim..endDim (1..-1 by default, keeping the batch). */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  readonly startDim: number;
+  readonly endDim: number;
+  constructor(...args: PositionalThenOptions<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>) {
     super();
+    const o = parseTrailing(args, ['startDim', 'endDim']) as { startDim?: number; endDim?: number };
+    this.startDim = o.startDim ?? 1;
+    this.endDim = o.endDim ?? -1;
   }
   override forward(x: Tensor): Tensor {
     return x.flatten(this.startDim, this.endDim);
@@ -71,8 +85,13 @@ export class Unflatten extends Module {
 
 /** nn.Dropout: active only in training mode. */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5, readonly inplace = false) {
+  readonly p: number;
+  readonly inplace: boolean;
+  constructor(...args: PositionalThenOptions<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
+    const o = parseTrailing(args, ['p', 'inplace']) as { p?: number; inplace?: boolean };
+    this.p = o.p ?? 0.5;
+    this.inplace = o.inplace ?? false;
   }
   override forward(x: Tensor): Tensor {
     return F.dropout(x, this.p, this.training, this.inplace);
@@ -89,9 +108,10 @@ export class Bilinear extends Module {
 
   constructor(
     readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number,
-    opts: { bias?: boolean; dtype?: DType } = {},
+    ...rest: PositionalThenOptions<[bias: boolean], BiasOptions>
   ) {
     super();
+    const opts = parseTrailing(rest, ['bias']) as BiasOptions;
     const dtype = opts.dtype ?? defaultFloat;
     this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype }));
     this.bias = opts.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));

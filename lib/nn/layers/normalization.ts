@@ -14,6 +14,8 @@ import { Parameter } from '../parameter';
 import * as init from '../init';
 import { batchNorm, groupNorm, layerNorm } from '../../ops/norm';
 import { pyFloat } from '../../python-repr';
+import { parseTrailing } from '../../args';
+import type { PositionalThenOptions } from './constructor-args';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -36,8 +38,9 @@ export abstract class BatchNormBase extends Module {
   running_var!: Tensor | null;
   num_batches_tracked!: Tensor | null;
 
-  constructor(readonly numFeatures: number, opts: BatchNormOptions = {}) {
+  constructor(readonly numFeatures: number, ...rest: PositionalThenOptions<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormOptions>) {
     super();
+    const opts = parseTrailing(rest, ['eps', 'momentum', 'affine', 'trackRunningStats']) as BatchNormOptions;
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? true;
@@ -139,8 +142,9 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: LayerNormModuleOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], ...rest: PositionalThenOptions<[eps: number, elementwiseAffine: boolean], LayerNormModuleOptions>) {
     super();
+    const opts = parseTrailing(rest, ['eps', 'elementwiseAffine']) as LayerNormModuleOptions;
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
@@ -172,8 +176,9 @@ export class GroupNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(readonly numGroups: number, readonly numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: DType } = {}) {
+  constructor(readonly numGroups: number, readonly numChannels: number, ...rest: PositionalThenOptions<[eps: number, affine: boolean], { eps?: number; affine?: boolean; dtype?: DType }>) {
     super();
+    const opts = parseTrailing(rest, ['eps', 'affine']) as { eps?: number; affine?: boolean; dtype?: DType };
     if (numChannels % numGroups !== 0) throw new TensorError('num_channels must be divisible by num_groups');
     this.eps = opts.eps ?? 1e-5;
     this.affine = opts.affine ?? true;

@@ -88,8 +88,10 @@ export class AdaptiveAvgPool2d extends Module {
 }
 
 export class AdaptiveMaxPool2d extends Module {
-  constructor(readonly outputSize: IntPair | (number | null)[] | null, readonly returnIndices = false) {
+  readonly returnIndices: boolean;
+  constructor(readonly outputSize: IntPair | (number | null)[] | null, ...rest: PositionalThenOptions<[returnIndices: boolean], { returnIndices?: boolean }>) {
     super();
+    this.returnIndices = parseTrailing(rest, ['returnIndices']).returnIndices === true;
   }
   override forward(x: Tensor): Tensor | [Tensor, Tensor] {
     return F.adaptiveMaxPool2d(x, this.outputSize, this.returnIndices);

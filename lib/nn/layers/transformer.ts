@@ -15,7 +15,8 @@ import { Linear, Dropout } from './linear';
 import { LayerNorm } from './normalization';
 import { MultiheadAttention } from './attention';
 import { ModuleList } from './container';
-import type { PositionalOrOptions } from './constructor-args';
+import type { PositionalThenOptions } from './constructor-args';
+import { parseTrailing } from '../../args';
 
 type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
 
@@ -47,12 +48,12 @@ export class TransformerEncoderLayer extends Module {
   dropout2: Dropout;
   activation: Activation;
 
-  constructor(dModel: number, nhead: number, ...rest: PositionalOrOptions<[dimFeedforward: number, dropout: number, activation: Activation], TransformerEncoderLayerOptions>) {
+  constructor(
+    dModel: number, nhead: number,
+    ...rest: PositionalThenOptions<[dimFeedforward: number, dropout: number, activation: Activation, layerNormEps: number, batchFirst: boolean, normFirst: boolean], TransformerEncoderLayerOptions>
+  ) {
     super();
-    const opts: TransformerEncoderLayerOptions =
-      rest.length === 1 && typeof rest[0] === 'object' && rest[0] !== null
-        ? (rest[0] as TransformerEncoderLayerOptions)
-        : { dimFeedforward: rest[0] as number | undefined, dropout: rest[1] as number | undefined, activation: rest[2] as Activation | undefined };
+    const opts = parseTrailing(rest, ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst']) as TransformerEncoderLayerOptions;
     const p = opts.dropout ?? 0.1;
     const dtype = opts.dtype;
     const eps = opts.layerNormEps ?? 1e-5;

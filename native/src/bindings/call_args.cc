@@ -1,6 +1,7 @@
 #include "bindings/call_args.h"
 
 #include <cmath>
+#include <numeric>
 
 namespace tg {
 
@@ -73,15 +74,17 @@ int64_t checkedNumel(const StridedLoop& loop) {
 void MetaReader::requireDistinctOutput(const StridedLoop& loop, int index) const {
   int64_t numel = checkedNumel(loop);
   if (numel == 0) return;
-  // Addresses the operand can reach: its byte span (already checked against the buffer)
-  // divided by its smallest moving stride.
-  int64_t span = 0, minStride = 0;
+  // Addresses the operand can reach: every one is the first plus a multiple of the gcd of
+  // the moving strides, within its byte span (already checked against the buffer). More
+  // elements than that means two of them share an address. (The gcd, not the smallest
+  // stride: x[:, ::2] of a 3x3 has strides 3 and 2 and reaches 6 distinct addresses of 9.)
+  int64_t span = 0, step = 0;
   for (int d = 0; d < loop.ndim; d++) {
     int64_t s = loop.strides[index][d] < 0 ? -loop.strides[index][d] : loop.strides[index][d];
     span += s * (loop.shape[d] - 1);
-    if (loop.shape[d] > 1 && s > 0 && (minStride == 0 || s < minStride)) minStride = s;
+    if (loop.shape[d] > 1 && s > 0) step = std::gcd(step, s);
   }
-  int64_t addresses = minStride == 0 ? 1 : span / minStride + 1;
+  int64_t addresses = step == 0 ? 1 : span / step + 1;
   if (numel < 0 || numel > addresses)
     throwTensorError(env_, std::string(op_) +
                                ": unsupported operation: more than one element of the written-to tensor refers to a single memory location");

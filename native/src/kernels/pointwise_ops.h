@@ -216,8 +216,8 @@ struct UnaryFn {
       else if constexpr (std::is_signed<T>::value) return x < 0 ? wrapSub(T(0), x) : x;
       else return x;
     } else if constexpr (kOp == UnaryOp::Sign) {
-      if constexpr (kIsFloat<T>) return x != x ? x : T((T(0) < x) - (x < T(0)));
-      else return T((T(0) < x) - (x < T(0)));
+      // NaN compares false both ways: sign(NaN) = 0, as PyTorch 1.13.
+      return T((T(0) < x) - (x < T(0)));
     } else if constexpr (kOp == UnaryOp::Relu) {
       if constexpr (kIsFloat<T>) return x != x ? x : (x > T(0) ? x : T(0));
       else return x > T(0) ? x : T(0);
