@@ -5,8 +5,12 @@ const { spawnSync } = require('child_process');
 const path = require('path');
 
 /** Median milliseconds per call of fn, after warm-up, over `repeats` timed batches. */
-function timeIt(fn, { minMs = 200, repeats = 5 } = {}) {
-  for (let i = 0; i < 3; i++) fn();
+function timeIt(fn, { minMs = 200, repeats = 5, warmMs = 300 } = {}) {
+  // Warm-up by time, not by count: the JIT settles on a small autograd graph only after
+  // thousands of calls (3 calls left the course's example 4x slower than its steady state).
+  const warmUntil = Date.now() + warmMs;
+  do fn();
+  while (Date.now() < warmUntil);
   let iters = 1;
   for (;;) {
     const t0 = process.hrtime.bigint();
