@@ -144,3 +144,34 @@ describe('leaves take fresh gradient buffers without a copy, and only those', ()
     expect(w.grad!.tolist()).toEqual([7, 2]);
   });
 });
+
+describe('gradients the engine consumed are released at once, and only those', () => {
+  test('gradients handed to the caller (autograd.grad, retainGrad, hooks) stay readable', () => {
+    const x = torch.randn(4, 3, { requiresGrad: true });
+    const y = x.mul(2);
+    const z = y.exp().mul(3).sum();
+    const [gy] = torch.autograd.grad(z, [y], null, { retainGraph: true });
+    expect(gy!.tolist()).toEqual(y.detach().exp().mul(3).tolist());
+    const w = x.mul(3);
+    w.retainGrad();
+    let hooked: Tensor | null = null;
+    const v = w.relu().mul(2);
+    v.registerHook((g) => {
+      hooked = g;
+    });
+    v.exp().sum().backward();
+    expect(w.grad!.tolist()).toEqual(w.detach().gt(0).mul(v.detach().exp().mul(2)).tolist());
+    expect(hooked!.tolist()).toEqual(v.detach().exp().tolist());
+  });
+
+  test('a chain of large intermediate gradients gives the right leaf gradient, twice with retainGraph', () => {
+    const x = torch.randn(8, 300, { requiresGrad: true });
+    const out = x.mul(1.5).relu().mul(0.5).exp().sum();
+    out.backward({ retainGraph: true });
+    const first = x.grad!.clone();
+    const expected = x.detach().mul(1.5).relu().mul(0.5).exp().mul(0.5).mul(x.detach().gt(0)).mul(1.5);
+    expect(torch.allclose(first, expected, 1e-6, 1e-6)).toBe(true);
+    out.backward();
+    expect(torch.allclose(x.grad!, first.mul(2), 1e-6, 1e-6)).toBe(true);
+  });
+});

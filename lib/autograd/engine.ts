@@ -144,12 +144,17 @@ function runTask(rootEdges: Edge[], rootGradients: Tensor[], opts: RunOptions): 
     }
 
     const captureAt = opts.capture?.get(node);
-    if (captureAt && opts.captured) for (const [k, slot] of captureAt) opts.captured[slot] = accumulate(opts.captured[slot], grads[k]);
+    if (captureAt && opts.captured)
+      for (const [k, slot] of captureAt) {
+        if (owned !== null && grads[k]) owned.delete(grads[k] as Tensor); // the caller gets it
+        opts.captured[slot] = accumulate(opts.captured[slot], grads[k]);
+      }
 
     const made = Storage.nextSerial;
     const handedOver = owned === null ? null : ownedStorages(grads, owned);
     const inputGrads = profilerState.active ? profileNode(node, grads, opts, owned) : runNode(node, grads, opts, owned);
     if (owned !== null) claimFresh(grads, inputGrads, made, handedOver, owned);
+    if (handedOver !== null && handedOver.length > 0 && !(node instanceof AccumulateGrad)) releaseConsumed(handedOver, inputGrads);
 
     const edges = node.edges;
     for (let i = 0; i < edges.length; i++) {
@@ -188,6 +193,20 @@ function claimFresh(
     let shared = false;
     for (let j = 0; j < results.length && !shared; j++) shared = j !== i && results[j] != null && results[j]!._storage === g._storage;
     if (!shared) owned.add(g);
+  }
+}
+
+/**
+ * Gives back at once the memory of gradients only the engine held and that the node has
+ * consumed (not passed on in one of its results), as PyTorch frees them when their
+ * reference count drops: the next derivative's output reuses the block while it is still
+ * in cache, instead of new memory until V8 collects the old.
+ */
+function releaseConsumed(storages: Storage[], results: (Tensor | null)[]): void {
+  for (const s of storages) {
+    let passedOn = false;
+    for (const r of results) if (r && r._storage === s) passedOn = true;
+    if (!passedOn) s.dispose();
   }
 }
 
