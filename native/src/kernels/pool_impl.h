@@ -12,6 +12,9 @@
 // Window rules, index rules and NaN handling are PyTorch 1.13's (MaxPoolKernel.cpp,
 // AvgPoolKernel.cpp, AdaptiveAvgPoolKernel.cpp, UpSample.h / UpSampleKernel.cpp).
 #include <algorithm>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -323,6 +326,51 @@ void maxRowInterior(const T* in, int64_t sH, int64_t width, Span hs, int64_t kw,
   }
 }
 
+#if defined(__AVX512F__)
+// 2x2 windows at stride 2 (the common max-pool), float, on the AVX-512 build: 16 outputs
+// per step from two input rows - even and odd columns split with one permute each, the
+// four window elements compared in the scalar order (a later element wins when greater or
+// NaN), int32 indices widened once. The general interior loop above spent most of its time
+// on chunk bookkeeping for rows this short (LeNet: 12 outputs).
+inline void max2x2Rows(const float* r0, const float* r1, int64_t count, int64_t flat0, int64_t width,
+                       float* __restrict out, int64_t* __restrict ind) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  const __m512i offs[3] = {_mm512_set1_epi32(1), _mm512_set1_epi32(int32_t(width)), _mm512_set1_epi32(int32_t(width + 1))};
+  int64_t x = 0;
+  for (; x + 16 <= count; x += 16) {
+    const __m512 a0 = _mm512_loadu_ps(r0 + 2 * x), a1 = _mm512_loadu_ps(r0 + 2 * x + 16);
+    const __m512 b0 = _mm512_loadu_ps(r1 + 2 * x), b1 = _mm512_loadu_ps(r1 + 2 * x + 16);
+    const __m512 later[3] = {_mm512_permutex2var_ps(a0, odd, a1), _mm512_permutex2var_ps(b0, even, b1),
+                             _mm512_permutex2var_ps(b0, odd, b1)};
+    __m512 best = _mm512_permutex2var_ps(a0, even, a1);
+    __m512i off = _mm512_setzero_si512();
+    for (int k = 0; k < 3; k++) {
+      const __mmask16 take = _mm512_cmp_ps_mask(later[k], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(later[k], later[k], _CMP_UNORD_Q);
+      best = _mm512_mask_mov_ps(best, take, later[k]);
+      off = _mm512_mask_mov_epi32(off, take, offs[k]);
+    }
+    _mm512_storeu_ps(out + x, best);
+    const __m512i flat = _mm512_add_epi32(_mm512_add_epi32(_mm512_set1_epi32(int32_t(flat0 + 2 * x)), even), off);
+    _mm512_storeu_si512(ind + x, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(flat)));
+    _mm512_storeu_si512(ind + x + 8, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(flat, 1)));
+  }
+  for (; x < count; x++) {
+    const float v[4] = {r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]};
+    const int64_t at[4] = {0, 1, width, width + 1};
+    float best = v[0];
+    int64_t where = 0;
+    for (int k = 1; k < 4; k++)
+      if (v[k] > best || v[k] != v[k]) {
+        best = v[k];
+        where = at[k];
+      }
+    out[x] = best;
+    ind[x] = flat0 + 2 * x + where;
+  }
+}
+#endif
+
 // Average-pool counterpart: interior columns summed a tap at a time across the row (the
 // same order of additions as one window at a time), divided by the row's one divisor.
 template <class T, int S>
@@ -390,6 +438,16 @@ void maxForward(const PoolCall& p) {
           maxWindow(in, sH, sW, width, hs, maxSpan(x, p.w, p.ow, p.kw, p.sw, p.pw, p.dw, p.adaptive), out + x * oSW, ind + x * iSW);
         }
         if (inner.begin >= inner.end) continue;
+#if defined(__AVX512F__)
+        if (std::is_same<T, float>::value && narrowIndex && sw == 2 && kw == 2 && dw == 1 && hs.step == 1 &&
+            hs.end - hs.begin == 2) {
+          const int64_t col0 = inner.begin * 2 - pw;
+          const float* first = reinterpret_cast<const float*>(in) + hs.begin * sH + col0;
+          max2x2Rows(first, first + sH, inner.end - inner.begin, hs.begin * width + col0, width,
+                     reinterpret_cast<float*>(out) + inner.begin, ind + inner.begin);
+          continue;
+        }
+#endif
         if (narrowIndex) {
           if (sw == 1) maxRowInterior<T, int32_t, 1>(in, sH, width, hs, kw, dw, pw, sw, inner, out, ind);
           else if (sw == 2) maxRowInterior<T, int32_t, 2>(in, sH, width, hs, kw, dw, pw, sw, inner, out, ind);
