@@ -17,6 +17,18 @@ struct TapGradWeightArgs {
   int64_t n, c, h, w, o, oh, ow, kh, kw;
 };
 
+// The forward of the same layers: out = bias + conv(x, w), dense NCHW, out overwritten.
+// Output rows are computed 16 pixels at a time for a block of output channels held in
+// registers; each input vector is loaded once per tap and multiplied by every channel's
+// weight (no column matrix, no bias pass over the output first).
+struct TapForwardArgs {
+  const float* x;     // (n, c, h, w)
+  const float* w;     // (o, c, kh, kw)
+  const float* bias;  // (o) or null
+  float* y;           // (n, o, oh, ow)
+  int64_t n, c, h, w_, o, oh, ow, kh, kw;
+};
+
 // The taps one (output, input) channel pair can hold in registers.
 constexpr int64_t kMaxGradWeightTaps = 25;
 
@@ -24,6 +36,7 @@ namespace isa_avx512 {
 // Square kernels of 1x1 to 5x5 (convTapGradWeightSupports says which).
 void convTapGradWeightFloat32(const TapGradWeightArgs& a);
 bool convTapGradWeightSupports(int64_t kh, int64_t kw);
+void convTapForwardFloat32(const TapForwardArgs& a);
 }
 
 }  // namespace tg

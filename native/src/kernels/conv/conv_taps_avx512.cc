@@ -3,6 +3,9 @@
 // the tap's offset, masked on the last, partial vector of a row.
 #include <immintrin.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "core/thread_pool.h"
 #include "kernels/conv/conv_taps.h"
 
@@ -62,7 +65,53 @@ PairFn pairFor(int64_t kh, int64_t kw) {
   }
 }
 
+// One output row (image b, row y) for a block of OC output channels starting at o0, with
+// OC known at compile time so the accumulators live in registers. wb: the block's weights
+// repacked [(c, i, j)][OC], zero beyond the last channel; only `valid` channels are stored.
+template <int OC>
+void forwardRow(const TapForwardArgs& a, const float* wb, int64_t b, int64_t y, int64_t o0, int valid) {
+  __m512 acc[OC];
+  for (int64_t x0 = 0; x0 < a.ow; x0 += 16) {
+    const int64_t left = a.ow - x0;
+    const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
+#pragma GCC unroll 16
+    for (int k = 0; k < OC; k++) acc[k] = _mm512_set1_ps(a.bias != nullptr && k < valid ? a.bias[o0 + k] : 0.0f);
+    const float* wt = wb;
+    for (int64_t c = 0; c < a.c; c++) {
+      const float* xc = a.x + ((b * a.c + c) * a.h + y) * a.w_ + x0;
+      for (int64_t i = 0; i < a.kh; i++)
+        for (int64_t j = 0; j < a.kw; j++, wt += OC) {
+          const __m512 xv = _mm512_maskz_loadu_ps(m, xc + i * a.w_ + j);
+#pragma GCC unroll 16
+          for (int k = 0; k < OC; k++) acc[k] = _mm512_fmadd_ps(_mm512_set1_ps(wt[k]), xv, acc[k]);
+        }
+    }
+    float* out = a.y + ((b * a.o + o0) * a.oh + y) * a.ow + x0;
+#pragma GCC unroll 16
+    for (int k = 0; k < OC; k++)
+      if (k < valid) _mm512_mask_storeu_ps(out + k * a.oh * a.ow, m, acc[k]);
+  }
+}
+
 }  // namespace
+
+void convTapForwardFloat32(const TapForwardArgs& a) {
+  // Blocks of 16 output channels (8 when there are at most 8: LeNet's first layer has 6).
+  const int oc = a.o <= 8 ? 8 : 16;
+  const int64_t blocks = (a.o + oc - 1) / oc, taps = a.c * a.kh * a.kw;
+  std::vector<float> packed(size_t(blocks * taps * oc), 0.0f);
+  for (int64_t o = 0; o < a.o; o++)
+    for (int64_t t = 0; t < taps; t++) packed[size_t(((o / oc) * taps + t) * oc + o % oc)] = a.w[o * taps + t];
+  parallelFor(a.n * a.oh, 4, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++)
+      for (int64_t blk = 0; blk < blocks; blk++) {
+        const float* wb = packed.data() + blk * taps * oc;
+        const int valid = int(std::min<int64_t>(oc, a.o - blk * oc));
+        if (oc == 8) forwardRow<8>(a, wb, r / a.oh, r % a.oh, blk * oc, valid);
+        else forwardRow<16>(a, wb, r / a.oh, r % a.oh, blk * oc, valid);
+      }
+  });
+}
 
 void convTapGradWeightFloat32(const TapGradWeightArgs& a) {
   const PairFn fn = pairFor(a.kh, a.kw);
