@@ -188,6 +188,14 @@ bool tapsApplicable(const ConvGeometry& g, size_t item, int64_t maxChannels = 4)
          isa_avx512::convTapGradWeightSupports(g.kh, g.kw) && g.kh > 1;
 }
 
+// The channels_last weight gradient with one input channel (issue 9's shape D in
+// channels_last): the same layers, with the output gradient's channels contiguous.
+bool channelsLastTapsApplicable(const ConvGeometry& g, size_t item) {
+  ConvGeometry asNchw = g;
+  asNchw.channelsLast = false;
+  return g.channelsLast && g.c == 1 && tapsApplicable(asNchw, item);
+}
+
 template <class T>
 void forward(const ConvGeometry& g, T* y, const T* x, const T* w, const T* bias) {
   // The forward also takes up to 8 input channels (LeNet's second layer: 6), where its
@@ -398,6 +406,11 @@ void gradWeight(const ConvGeometry& g, T* gw, const T* gy, const T* x) {
     return;
   }
   const bool direct = g.direct();
+  if (channelsLastTapsApplicable(g, sizeof(T))) {
+    return isa_avx512::convTapGradWeightChannelsLastFloat32(TapGradWeightArgs{
+        reinterpret_cast<const float*>(x), reinterpret_cast<const float*>(gy), reinterpret_cast<float*>(gw), g.n, g.c, g.h,
+        g.w, g.o, g.oh, g.ow, g.kh, g.kw});
+  }
   if (tapsApplicable(g, sizeof(T))) {
     return isa_avx512::convTapGradWeightFloat32(TapGradWeightArgs{reinterpret_cast<const float*>(x),
                                                                   reinterpret_cast<const float*>(gy),

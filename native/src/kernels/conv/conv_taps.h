@@ -37,6 +37,10 @@ namespace isa_avx512 {
 void convTapGradWeightFloat32(const TapGradWeightArgs& a);
 bool convTapGradWeightSupports(int64_t kh, int64_t kw);
 void convTapForwardFloat32(const TapForwardArgs& a);
+// The weight gradient for a channels_last layer with one input channel (its input is the
+// same bytes as NCHW; gy is (n, oh, ow, o)): vectors of 16 output channels, the kh x kw taps
+// accumulated in registers, each input value broadcast once per tap.
+void convTapGradWeightChannelsLastFloat32(const TapGradWeightArgs& a);
 }
 
 }  // namespace tg

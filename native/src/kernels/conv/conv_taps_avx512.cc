@@ -93,7 +93,61 @@ void forwardRow(const TapForwardArgs& a, const float* wb, int64_t b, int64_t y, 
   }
 }
 
+// gw[o0 .. o0 + 16)[taps] for a channels_last gy, one input channel; `m` masks the block's
+// channels past o.
+template <int KH, int KW>
+void channelsLastTaps(const TapGradWeightArgs& a, int64_t o0, __mmask16 m, float* gwBlock) {
+  __m512 acc[KH * KW];
+#pragma GCC unroll 25
+  for (int t = 0; t < KH * KW; t++) acc[t] = _mm512_setzero_ps();
+  for (int64_t b = 0; b < a.n; b++)
+    for (int64_t y = 0; y < a.oh; y++) {
+      const float* gr = a.gy + (b * a.oh + y) * a.ow * a.o + o0;
+      const float* xr = a.x + (b * a.h + y) * a.w;
+      for (int64_t x = 0; x < a.ow; x++) {
+        const __m512 gv = _mm512_maskz_loadu_ps(m, gr + x * a.o);
+#pragma GCC unroll 5
+        for (int i = 0; i < KH; i++)
+#pragma GCC unroll 5
+          for (int j = 0; j < KW; j++)
+            acc[i * KW + j] = _mm512_fmadd_ps(_mm512_set1_ps(xr[i * a.w + x + j]), gv, acc[i * KW + j]);
+      }
+    }
+  // gw is (o, taps): lane l of acc[t] is gw[o0 + l][t].
+  alignas(64) float lanes[16];
+  for (int t = 0; t < KH * KW; t++) {
+    _mm512_store_ps(lanes, acc[t]);
+    for (int l = 0; l < 16; l++)
+      if ((m >> l) & 1) gwBlock[l * KH * KW + t] = lanes[l];
+  }
+}
+
+using BlockFn = void (*)(const TapGradWeightArgs&, int64_t, __mmask16, float*);
+
+BlockFn channelsLastFor(int64_t kh, int64_t kw) {
+  if (kh != kw) return nullptr;
+  switch (kh) {
+    case 2: return &channelsLastTaps<2, 2>;
+    case 3: return &channelsLastTaps<3, 3>;
+    case 4: return &channelsLastTaps<4, 4>;
+    case 5: return &channelsLastTaps<5, 5>;
+    default: return nullptr;
+  }
+}
+
 }  // namespace
+
+void convTapGradWeightChannelsLastFloat32(const TapGradWeightArgs& a) {
+  const BlockFn fn = channelsLastFor(a.kh, a.kw);
+  const int64_t blocks = (a.o + 15) / 16, taps = a.kh * a.kw;
+  parallelFor(blocks, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t blk = b0; blk < b1; blk++) {
+      const int64_t left = a.o - blk * 16;
+      const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
+      fn(a, blk * 16, m, a.gw + blk * 16 * taps);
+    }
+  });
+}
 
 void convTapForwardFloat32(const TapForwardArgs& a) {
   // Blocks of 16 output channels (8 when there are at most 8: LeNet's first layer has 6).
