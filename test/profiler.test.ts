@@ -152,6 +152,13 @@ describe('profile forms and records', () => {
     expect(prof.events().find((e) => e.name === 'aten::linear')?.cpuChildren.map((c) => c.name)).toContain('aten::addmm');
   });
 
+  test("ops inside a derivative show under its node: MmBackward0 runs aten::t, aten::mm, aten::t, aten::mm (PyTorch 1.13's rows)", () => {
+    const a = torch.randn(3, 4, { requiresGrad: true }), b = torch.randn(4, 5, { requiresGrad: true });
+    const prof = profile(() => a.mm(b).sum().backward());
+    const node = prof.events().find((e) => e.name === 'MmBackward0');
+    expect(node?.cpuChildren.map((c) => c.name)).toEqual(['aten::t', 'aten::mm', 'aten::t', 'aten::mm']);
+  });
+
   test('recordFunction nests user ranges; an exception still stops the profile', () => {
     const prof = profile(() => recordFunction('my_block', () => torch.ones([2]).neg()));
     const [block, ones, , neg] = prof.events();

@@ -11,7 +11,7 @@ import { native } from '../native';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../promotion';
 import { contiguousStrides } from '../size';
-import { defineOp } from './registry';
+import { defineOp, profiledOp } from './registry';
 import { add, gradFor, mul, scalarTypeNames } from './pointwise';
 import { expand, reshape, squeeze, tT, unsqueeze, view } from './shape';
 import { differentiable, needsGrad } from '../autograd/node';
@@ -514,14 +514,20 @@ function isColumnMajor(t: Tensor): boolean {
  * transposing copy.
  */
 const mmProduct: ProductGrads = {
-  left: (g, a, b) => (isColumnMajor(a) ? tT(mm(b, tT(g))) : mm(g, tT(b))),
-  right: (g, a, b) => (isColumnMajor(b) ? tT(mm(tT(g), a)) : mm(tT(a), g)),
+  left: (g, a, b) => {
+    const [mmP, tP] = [profiledOp(mm), profiledOp(tT)];
+    return isColumnMajor(a) ? tP(mmP(b, tP(g))) : mmP(g, tP(b));
+  },
+  right: (g, a, b) => {
+    const [mmP, tP] = [profiledOp(mm), profiledOp(tT)];
+    return isColumnMajor(b) ? tP(mmP(tP(g), a)) : mmP(tP(a), g);
+  },
 };
 
 /** Batched, as PyTorch's bmm derivative (no layout choice). */
 const bmmProduct: ProductGrads = {
-  left: (g, _a, b) => bmm(g, b.mT),
-  right: (g, a) => bmm(a.mT, g),
+  left: (g, _a, b) => profiledOp(bmm)(g, b.mT),
+  right: (g, a) => profiledOp(bmm)(a.mT, g),
 };
 
 /** self = beta * self + alpha * (...), through a temporary when self shares memory with an operand. */

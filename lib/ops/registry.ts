@@ -82,6 +82,16 @@ export function profiledExports<M extends object>(module: M): M {
   return out as M;
 }
 
+/**
+ * The profiled entry point of a declared op implementation (the implementation itself when
+ * none): derivative formulas call ops through it, so a profile shows aten::mm inside
+ * MmBackward0 as PyTorch's does. Looked up per call, since ops are declared after the
+ * formulas that use them are written.
+ */
+export function profiledOp<F extends AnyFn>(impl: F): F {
+  return (profiledOf.get(impl) as F | undefined) ?? impl;
+}
+
 /** torch.<name> functions collected from the registry (index.ts spreads them). */
 export function registeredFunctions(): Record<string, AnyFn> {
   const out: Record<string, AnyFn> = {};
