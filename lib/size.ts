@@ -37,3 +37,34 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   }
   return strides;
 }
+
+/**
+ * TensorIterator's reorder_dimensions: a stable insertion sort of the dims, innermost
+ * first (perm[0] is the innermost). compare(d0, d1) > 0 moves d1 inside d0, < 0 stops it,
+ * 0 (undecided) lets it keep moving outwards.
+ */
+export function reorderDims(n: number, compare: (d0: number, d1: number) => number): number[] {
+  const perm = Array.from({ length: n }, (_, i) => n - 1 - i);
+  for (let i = 1; i < n; i++) {
+    let dim1 = i;
+    for (let dim0 = i - 1; dim0 >= 0; dim0--) {
+      const c = compare(perm[dim0], perm[dim1]);
+      if (c > 0) {
+        [perm[dim0], perm[dim1]] = [perm[dim1], perm[dim0]];
+        dim1 = dim0;
+      } else if (c < 0) break;
+    }
+  }
+  return perm;
+}
+
+/** Dense strides laying the dims out in `perm` order (innermost first); sizes 0 and 1 do not multiply. */
+export function stridesInOrder(shape: readonly number[], perm: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  let cur = 1;
+  for (const d of perm) {
+    out[d] = cur;
+    if (shape[d] > 1) cur *= shape[d];
+  }
+  return out;
+}

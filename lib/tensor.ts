@@ -6,7 +6,7 @@
 import { DType, TypedArray, bool, float32, float64, int32, int64, parseDType, isDType } from './dtype';
 import { Device, cpu, parseDevice, CUDA_UNAVAILABLE, isDeviceLike } from './device';
 import { TensorError, check } from './errors';
-import { Size, makeSize, contiguousStrides, numelOf } from './size';
+import { Size, makeSize, contiguousStrides, numelOf, reorderDims, stridesInOrder } from './size';
 import { Storage } from './storage';
 import { native, writeLoop } from './native';
 import { modeState } from './autograd/grad-mode';
@@ -505,30 +505,13 @@ export function inferDenseStrides(shape: readonly number[], strides: readonly nu
   const n = shape.length;
   if (n === 0) return [];
   if (n === 1) return [1];
-  const perm = Array.from({ length: n }, (_, i) => n - 1 - i);
   const shouldSwap = (d0: number, d1: number): number => {
     const s0 = strides[d0], s1 = strides[d1];
     if (s0 === 0 || s1 === 0) return 0;
     if (s0 !== s1) return s0 < s1 ? -1 : 1;
     return shape[d0] > shape[d1] ? 1 : 0;
   };
-  for (let i = 1; i < n; i++) {
-    let dim1 = i;
-    for (let dim0 = i - 1; dim0 >= 0; dim0--) {
-      const c = shouldSwap(perm[dim0], perm[dim1]);
-      if (c > 0) {
-        [perm[dim0], perm[dim1]] = [perm[dim1], perm[dim0]];
-        dim1 = dim0;
-      } else if (c < 0) break;
-    }
-  }
-  const out = new Array<number>(n);
-  let cur = 1;
-  for (const d of perm) {
-    out[d] = cur;
-    if (shape[d] > 1) cur *= shape[d];
-  }
-  return out;
+  return stridesInOrder(shape, reorderDims(n, shouldSwap));
 }
 
 export function isDenseNonOverlapping(shape: readonly number[], strides: readonly number[]): boolean {

@@ -5,26 +5,9 @@
  * layout (a transposed weight gradient, say) is copied into the leaf's layout once, when
  * .grad is first set.
  */
-import { Tensor } from '../tensor';
+import { Tensor, isDenseNonOverlapping } from '../tensor';
 import { contiguousFormat } from '../memory-format';
 import { unprofiledMethods } from '../ops/registry';
-
-/** Whether the strides tile the elements exactly once in some dim order (ATen's is_non_overlapping_and_dense). */
-export function isNonOverlappingAndDense(shape: readonly number[], strides: readonly number[]): boolean {
-  const n = shape.length;
-  if (n === 1) return shape[0] < 2 || strides[0] === 1;
-  const perm = Array.from({ length: n }, (_, i) => i);
-  // Size-0/1 dims last; the rest by increasing stride.
-  perm.sort((a, b) => (shape[a] < 2 ? (shape[b] < 2 ? 0 : 1) : shape[b] < 2 ? -1 : strides[a] - strides[b]));
-  let expected = 1;
-  for (const d of perm) {
-    const size = shape[d];
-    if (size < 2) return true;
-    if (strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
-}
 
 function isRowMajorDense(t: Tensor): boolean {
   let expected = 1;
@@ -37,7 +20,7 @@ function isRowMajorDense(t: Tensor): boolean {
 
 /** utils::obeys_layout_contract: grad's strides equal the leaf's wherever the size is above 1. */
 export function obeysLayoutContract(grad: Tensor, leaf: Tensor): boolean {
-  if (!isNonOverlappingAndDense(leaf._shape, leaf._strides)) return isRowMajorDense(grad);
+  if (!isDenseNonOverlapping(leaf._shape, leaf._strides)) return isRowMajorDense(grad);
   for (let d = 0; d < leaf._shape.length; d++) if (leaf._shape[d] > 1 && grad._strides[d] !== leaf._strides[d]) return false;
   return true;
 }
@@ -46,7 +29,7 @@ export function obeysLayoutContract(grad: Tensor, leaf: Tensor): boolean {
 export function cloneObeyingContract(grad: Tensor, leaf: Tensor): Tensor {
   // Part of AccumulateGrad's own time in a profile (PyTorch steals the buffer where it can
   // and shows no copy), hence the unprofiled copy_.
-  if (isNonOverlappingAndDense(leaf._shape, leaf._strides))
+  if (isDenseNonOverlapping(leaf._shape, leaf._strides))
     return unprofiledMethods.copy_.call(Tensor.emptyStrided(leaf._shape.slice(), leaf._strides.slice(), grad.dtype), grad) as Tensor;
   return grad.clone({ memoryFormat: contiguousFormat });
 }

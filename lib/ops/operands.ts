@@ -9,7 +9,7 @@ import { Bytes, LoopOperand, native } from '../native';
 import { Tensor, Scalar, scalarToNumber, broadcastStridesTo, emptyLikeLayout, isDenseNonOverlapping } from '../tensor';
 import { channelsLast, contiguousFormat, isContiguousAs, preserveFormat, stridesForFormat } from '../memory-format';
 import { TensorError } from '../errors';
-import { contiguousStrides } from '../size';
+import { contiguousStrides, reorderDims, stridesInOrder } from '../size';
 
 export interface Operand extends LoopOperand {
   bytes: Bytes;
@@ -79,7 +79,6 @@ export function outputStrides(shape: readonly number[], inputStrides: readonly (
   const rowMajor = contiguousStrides(shape);
   if (allEqualTo(inputStrides, rowMajor)) return rowMajor;
   const n = shape.length;
-  const perm = Array.from({ length: n }, (_, i) => n - 1 - i); // perm[0]: innermost dim
   const compare = (dim0: number, dim1: number): number => {
     for (const strides of inputStrides) {
       const s0 = strides[dim0], s1 = strides[dim1];
@@ -89,23 +88,7 @@ export function outputStrides(shape: readonly number[], inputStrides: readonly (
     }
     return 0;
   };
-  for (let i = 1; i < n; i++) {
-    let dim1 = i;
-    for (let dim0 = i - 1; dim0 >= 0; dim0--) {
-      const c = compare(perm[dim0], perm[dim1]);
-      if (c > 0) {
-        [perm[dim0], perm[dim1]] = [perm[dim1], perm[dim0]];
-        dim1 = dim0;
-      } else if (c < 0) break;
-    }
-  }
-  const strides = new Array<number>(n);
-  let s = 1;
-  for (const d of perm) {
-    strides[d] = s;
-    s *= Math.max(shape[d], 1);
-  }
-  return strides;
+  return stridesInOrder(shape, reorderDims(n, compare));
 }
 
 function allEqualTo(stridesList: readonly (readonly number[])[], target: readonly number[]): boolean {
