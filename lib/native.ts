@@ -84,7 +84,7 @@ export const native: NativeAddon = load();
 export const BinaryOp = {
   add: 0, sub: 1, mul: 2, div: 3, divTrunc: 4, divFloor: 5, remainder: 6, fmod: 7, pow: 8,
   maximum: 9, minimum: 10, eq: 11, ne: 12, lt: 13, le: 14, gt: 15, ge: 16, logicalAnd: 17,
-  logicalOr: 18, logicalXor: 19, bitwiseAnd: 20, bitwiseOr: 21, bitwiseXor: 22, atan2: 23,
+  logicalOr: 18, logicalXor: 19, bitwiseAnd: 20, bitwiseOr: 21, bitwiseXor: 22, atan2: 23, thresholdBackward: 24,
 } as const;
 
 export const UnaryOp = {

@@ -175,3 +175,28 @@ describe('gradients the engine consumed are released at once, and only those', (
     expect(torch.allclose(x.grad!, first.mul(2), 1e-6, 1e-6)).toBe(true);
   });
 });
+
+describe("relu's fused derivative (threshold_backward)", () => {
+  test('PyTorch 1.13 values, NaN output passing the gradient on, and the same under createGraph', () => {
+    // torch.tensor([nan, -1, 0, 2]).relu().backward([5, 6, 7, 8]) -> grad [5, 0, 0, 8] in PyTorch 1.13.
+    const x = torch.tensor([NaN, -1, 0, 2], { requiresGrad: true });
+    const up = torch.tensor([5, 6, 7, 8], { dtype: torch.float32 });
+    x.relu().backward(up);
+    expect(x.grad!.tolist()).toEqual([5, 0, 0, 8]);
+    const gg = up.clone().requiresGrad_();
+    const [g] = torch.autograd.grad(x.relu(), [x], [gg], { createGraph: true });
+    expect(g!.tolist()).toEqual([5, 0, 0, 8]);
+    expect(g!.requiresGrad).toBe(true);
+  });
+
+  test('large and strided inputs agree with the composite formula', () => {
+    const x = torch.randn(64, 6, 24, 24, { requiresGrad: true });
+    const up = torch.randn(64, 6, 24, 24);
+    x.relu().backward(up);
+    expect(x.grad!.tolist()).toEqual(up.mul(x.detach().gt(0)).tolist());
+    const t = torch.randn(7, 5).t().detach().requiresGrad_();
+    const u = torch.randn(5, 7);
+    t.relu().backward(u);
+    expect(t.grad!.tolist()).toEqual(u.mul(t.detach().gt(0)).tolist());
+  });
+});

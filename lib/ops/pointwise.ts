@@ -10,7 +10,8 @@ import { TensorError } from '../errors';
 import { BinaryOp, UnaryOp, native, writeLoop } from '../native';
 import { Tensor, Scalar, rawCopy, checkInplace } from '../tensor';
 import { needsGrad, record, Node } from '../autograd/node';
-import { noGrad } from '../autograd/grad-mode';
+import { noGrad, modeState } from '../autograd/grad-mode';
+import { profiled } from '../autograd/profiler-state';
 import { inplaceWithGrad } from '../autograd/inplace';
 import { sumToSize } from '../autograd/grad-utils';
 import { broadcastShapes, canCast, resultType, TensorLike } from '../promotion';
@@ -431,7 +432,18 @@ export const cos = defineUnary({ name: 'cos', code: UnaryOp.cos, rule: 'float', 
 export const tan = defineUnary({ name: 'tan', code: UnaryOp.tan, rule: 'float', backwardName: 'TanBackward0' , grad: (g, _x, r) => mul(g, add(mul(r, r), 1)), savesResult: true, savesInput: false });
 export const tanh = defineUnary({ name: 'tanh', code: UnaryOp.tanh, rule: 'float', backwardName: 'TanhBackward0' , grad: (g, _x, r) => mul(g, sub(1, mul(r, r))), savesResult: true, savesInput: false });
 export const sigmoid = defineUnary({ name: 'sigmoid', code: UnaryOp.sigmoid, rule: 'float', backwardName: 'SigmoidBackward0' , grad: (g, _x, r) => mul(g, mul(r, sub(1, r))), savesResult: true, savesInput: false });
-export const relu = defineUnary({ name: 'relu', code: UnaryOp.relu, rule: 'promote', backwardName: 'ReluBackward0', refuseBool: 'Boolean inputs not supported for relu' , grad: (g, _x, r) => mul(g, gt(r, 0)), savesResult: true, savesInput: false });
+export const relu = defineUnary({ name: 'relu', code: UnaryOp.relu, rule: 'promote', backwardName: 'ReluBackward0', refuseBool: 'Boolean inputs not supported for relu' , grad: (g, _x, r) => reluGrad(g, r), savesResult: true, savesInput: false });
+
+/**
+ * relu's derivative, g where the result is above 0: one native pass (PyTorch's
+ * threshold_backward) in a plain backward; composed of mul and gt when the backward is
+ * itself recorded (createGraph), so that it has a derivative in turn.
+ */
+const thresholdBackwardSpec: BinarySpec = { name: 'threshold_backward', code: BinaryOp.thresholdBackward, rule: 'promote' };
+function reluGrad(g: Tensor, result: Tensor): Tensor {
+  if (modeState.gradEnabled) return where(le(result, 0), 0, g);
+  return profiled('aten::threshold_backward', [g, result], () => runBinary(thresholdBackwardSpec, g, result, 1, undefined, false));
+}
 export const floor = defineUnary({ name: 'floor', code: UnaryOp.floor, rule: 'promote', backwardName: 'FloorBackward0', unsupported: { dtypes: 'bool', kernel: 'floor_vml_cpu' } , grad: (g) => mul(g, 0), savesInput: false });
 export const ceil = defineUnary({ name: 'ceil', code: UnaryOp.ceil, rule: 'promote', backwardName: 'CeilBackward0', unsupported: { dtypes: 'bool', kernel: 'ceil_vml_cpu' } , grad: (g) => mul(g, 0), savesInput: false });
 export const trunc = defineUnary({ name: 'trunc', code: UnaryOp.trunc, rule: 'promote', backwardName: 'TruncBackward0', aliases: ['fix'], unsupported: { dtypes: 'bool', kernel: 'trunc_vml_cpu' } , grad: (g) => mul(g, 0), savesInput: false });

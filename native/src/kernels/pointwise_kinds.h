@@ -11,7 +11,10 @@ namespace tg {
 enum class BinaryOp : int32_t {
   Add, Sub, Mul, Div, DivTrunc, DivFloor, Remainder, Fmod, Pow, Maximum, Minimum,
   Eq, Ne, Lt, Le, Gt, Ge, LogicalAnd, LogicalOr, LogicalXor, BitwiseAnd, BitwiseOr, BitwiseXor,
-  Atan2, Count
+  Atan2,
+  // grad where the forward output (or input) is above 0, else 0: relu's derivative in one
+  // pass (PyTorch's threshold_backward with threshold 0; a NaN output passes grad on).
+  ThresholdBackward, Count
 };
 
 enum class UnaryOp : int32_t {

@@ -153,6 +153,8 @@ struct BinaryFn {
     } else if constexpr (kOp == BinaryOp::Atan2) {
       if constexpr (kIsFloat<T>) return std::atan2(a, b);
       else return T(std::atan2(double(a), double(b)));
+    } else if constexpr (kOp == BinaryOp::ThresholdBackward) {
+      return b <= T(0) ? T(0) : a;
     } else if constexpr (kOp == BinaryOp::Eq) {
       return a == b;
     } else if constexpr (kOp == BinaryOp::Ne) {
