@@ -6,21 +6,12 @@
  * .grad is first set.
  */
 import { Tensor, isDenseNonOverlapping } from '../tensor';
-import { contiguousFormat } from '../memory-format';
+import { contiguousFormat, isContiguousAs } from '../memory-format';
 import { unprofiledMethods } from '../ops/registry';
-
-function isRowMajorDense(t: Tensor): boolean {
-  let expected = 1;
-  for (let d = t._shape.length - 1; d >= 0; d--) {
-    if (t._shape[d] !== 1 && t._strides[d] !== expected) return false;
-    expected *= t._shape[d];
-  }
-  return true;
-}
 
 /** utils::obeys_layout_contract: grad's strides equal the leaf's wherever the size is above 1. */
 export function obeysLayoutContract(grad: Tensor, leaf: Tensor): boolean {
-  if (!isDenseNonOverlapping(leaf._shape, leaf._strides)) return isRowMajorDense(grad);
+  if (!isDenseNonOverlapping(leaf._shape, leaf._strides)) return isContiguousAs(grad._shape, grad._strides, contiguousFormat);
   for (let d = 0; d < leaf._shape.length; d++) if (leaf._shape[d] > 1 && grad._strides[d] !== leaf._strides[d]) return false;
   return true;
 }

@@ -9,22 +9,11 @@
 import { native } from '../native';
 import { Tensor } from '../tensor';
 import { contiguousStrides, numelOf } from '../size';
+import { contiguousFormat, isContiguousAs } from '../memory-format';
 import type { TensorLike } from '../promotion';
 import { scalarScratch, writeScalar } from './operands';
 
 const meta = native.meta;
-
-/** Row-major and gap-free (size-1 dims may have any stride): the flat loop covers it exactly. */
-function isRowMajor(t: Tensor): boolean {
-  const shape = t._shape, strides = t._strides;
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d];
-    if (size !== 1 && strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
-}
 
 function isExactlyRowMajor(t: Tensor): boolean {
   const shape = t._shape, strides = t._strides;
@@ -44,7 +33,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** A dense float tensor the fast path may read (a disposed one goes the general way to its error). */
 function denseFloat(t: Tensor): boolean {
-  return t.dtype.isFloatingPoint && !t._wrappedNumber && !t._storage.disposed && isRowMajor(t);
+  return t.dtype.isFloatingPoint && !t._wrappedNumber && !t._storage.disposed && isContiguousAs(t._shape, t._strides, contiguousFormat);
 }
 
 function freshLike(a: Tensor): Tensor {
@@ -52,12 +41,12 @@ function freshLike(a: Tensor): Tensor {
 }
 
 /** Writes the flat loop [1, n, (dtype, offset, stride) per operand] for native.binary/unary. */
-function writeFlatLoop(n: number, code: number, offsets: number, aOffset: number, bOffset: number, bStride: number): void {
+function writeFlatLoop(n: number, code: number, operands: 2 | 3, aOffset: number, bOffset: number, bStride: number): void {
   meta[0] = 1;
   meta[1] = n;
   meta[2] = code; meta[3] = 0; meta[4] = 1;
   meta[5] = code; meta[6] = aOffset; meta[7] = 1;
-  if (offsets === 3) {
+  if (operands === 3) {
     meta[8] = code; meta[9] = bOffset; meta[10] = bStride;
   }
 }
