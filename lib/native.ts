@@ -23,6 +23,7 @@ export interface NativeAddon {
   init(errorClass: typeof TensorError): void;
   allocate(bytes: number): Bytes;
   dispose(storage: Bytes): boolean;
+  adviseHugePages(storage: Bytes): void;
   poolStats(): PoolStats;
   emptyCache(): void;
   setNumThreads(n: number): void;

@@ -1,5 +1,7 @@
 /** Storage: zero-copy interop with JavaScript memory, dispose(), and GC-driven release. */
+import * as fs from 'fs';
 import * as torch from '../lib';
+import { native } from '../lib/native';
 
 describe('JavaScript memory interop', () => {
   test('torch.from wraps a typed array without copying, both ways', () => {
@@ -45,6 +47,18 @@ describe('JavaScript memory interop', () => {
     for (let i = 0; i < 300; i++) torch.empty(1 << 20).fill_(i); // 4 MiB each, 1.2 GiB in total
     const grown = process.memoryUsage().rss - before;
     expect(grown).toBeLessThan(400 * 2 ** 20);
+  });
+
+  test('storages of 2 MiB and more are advised as transparent huge pages before first touch', () => {
+    const hugeKiB = () => Number(/AnonHugePages:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'))![1]);
+    const thp = /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))![1];
+    const before = hugeKiB();
+    const t = torch.empty(16 << 20).fill_(3); // 64 MiB: at least 31 whole 2 MiB pages
+    const grown = hugeKiB() - before;
+    if (thp === 'never') expect(grown).toBe(0);
+    else expect(grown).toBeGreaterThanOrEqual(2048);
+    expect(t.sum().item()).toBe(3 * (16 << 20));
+    expect(() => native.adviseHugePages({} as Uint8Array)).toThrow('adviseHugePages: expected a storage');
   });
 
   test('version counter is shared by views and bumped by in-place ops', () => {
