@@ -45,7 +45,8 @@ function runTensorgrad(threads) {
     if (w.pass === 'fwd') fn = () => torch.noGrad(() => op(x)).dispose();
     else {
       x.requiresGrad_();
-      const g = torch.randn([...x.shape]);
+      // The gradient in the input's layout, as a channels_last network passes it back.
+      const g = torch.randn([...x.shape]).contiguous({ memoryFormat: w.layout === 'channels_last' ? torch.channelsLast : torch.contiguousFormat });
       fn = () => {
         const y = op(x);
         const grads = torch.autograd.grad(y, [x, ...params], g);

@@ -27,7 +27,7 @@ for layout in ["NCHW", "channels_last"]:
                     F.batch_norm(x, rm, rv, w, b, True)
         else:
             x.requires_grad_(True)
-            g = torch.randn(x.shape)
+            g = torch.randn(x.shape).contiguous(memory_format=torch.channels_last if layout == "channels_last" else torch.contiguous_format)  # as a channels_last network passes it
 
             def fn():
                 y = F.batch_norm(x, rm, rv, w, b, True)

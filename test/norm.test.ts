@@ -55,25 +55,39 @@ function expectGrads(grads: (T | null)[], want: (FixtureTensor | null)[], dtype:
   });
 }
 
+function checkBatchNorm(c: BatchNormCase): void {
+  let x = fromFixture(c.input);
+  if (c.channelsLast) x = x.contiguous({ memoryFormat: torch.channelsLast });
+  x.requiresGrad_();
+  const w = leaf(c.weight), b = leaf(c.bias);
+  const rm = c.runningMean ? fromFixture(c.runningMean) : null;
+  const rv = c.runningVar ? fromFixture(c.runningVar) : null;
+  const y = F.batchNorm(x, rm, rv, { weight: w, bias: b, training: c.training, momentum: c.momentum, eps: c.eps });
+  const [rtol, atol] = tol(c.dtype);
+  expectMatches(y, c.out, rtol, atol);
+  expect(y.gradFn?.name()).toBe('NativeBatchNormBackward0');
+  if (c.outChannelsLast) expect(y.isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+  if (rm) expectMatches(rm, c.runningMeanAfter as FixtureTensor, rtol, atol);
+  if (rv) expectMatches(rv, c.runningVarAfter as FixtureTensor, rtol, atol);
+  const inputs = [x, w, b].filter((t): t is T => t !== null);
+  const got = torch.autograd.grad(y, inputs, fromFixture(c.gradOutput));
+  expectGrads([got[0], w ? got[1] : null, b ? got[2] : null], c.grads, c.dtype);
+}
+
+function checkLayerNorm(c: LayerNormCase): void {
+  const x = fromFixture(c.input).requiresGrad_();
+  const w = leaf(c.weight), b = leaf(c.bias);
+  const y = F.layerNorm(x, c.normalizedShape, { weight: w, bias: b, eps: c.eps });
+  const [rtol, atol] = tol(c.input.dtype);
+  expectMatches(y, c.out, rtol, atol);
+  expect(y.gradFn?.name()).toBe('NativeLayerNormBackward0');
+  const inputs = [x, w, b].filter((t): t is T => t !== null);
+  const got = torch.autograd.grad(y, inputs, fromFixture(c.gradOutput));
+  expectGrads([got[0], w ? got[1] : null, b ? got[2] : null], c.grads, c.input.dtype);
+}
+
 describe('batchNorm matches PyTorch', () => {
-  test.each(fixture.batchNorm.map((c, i) => [`${i}: ${c.dtype}[${c.shape}] ${c.training ? 'train' : 'eval'}${c.channelsLast ? ' channels_last' : ''}`, c] as const))('%s', (_, c) => {
-    let x = fromFixture(c.input);
-    if (c.channelsLast) x = x.contiguous({ memoryFormat: torch.channelsLast });
-    x.requiresGrad_();
-    const w = leaf(c.weight), b = leaf(c.bias);
-    const rm = c.runningMean ? fromFixture(c.runningMean) : null;
-    const rv = c.runningVar ? fromFixture(c.runningVar) : null;
-    const y = F.batchNorm(x, rm, rv, { weight: w, bias: b, training: c.training, momentum: c.momentum, eps: c.eps });
-    const [rtol, atol] = tol(c.dtype);
-    expectMatches(y, c.out, rtol, atol);
-    expect(y.gradFn?.name()).toBe('NativeBatchNormBackward0');
-    if (c.outChannelsLast) expect(y.isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
-    if (rm) expectMatches(rm, c.runningMeanAfter as FixtureTensor, rtol, atol);
-    if (rv) expectMatches(rv, c.runningVarAfter as FixtureTensor, rtol, atol);
-    const inputs = [x, w, b].filter((t): t is T => t !== null);
-    const got = torch.autograd.grad(y, inputs, fromFixture(c.gradOutput));
-    expectGrads([got[0], w ? got[1] : null, b ? got[2] : null], c.grads, c.dtype);
-  });
+  test.each(fixture.batchNorm.map((c, i) => [`${i}: ${c.dtype}[${c.shape}] ${c.training ? 'train' : 'eval'}${c.channelsLast ? ' channels_last' : ''}`, c] as const))('%s', (_, c) => checkBatchNorm(c));
 
   test('positional order (input, running_mean, running_var, weight, bias, training, momentum, eps) and torch.batchNorm', () => {
     const c = fixture.batchNorm[4];
@@ -159,18 +173,25 @@ describe('batchNorm matches PyTorch', () => {
   });
 });
 
-describe('layerNorm and groupNorm match PyTorch', () => {
-  test.each(fixture.layerNorm.map((c, i) => [`${i}: ${c.input.dtype}[${c.input.shape}] over ${c.normalizedShape}`, c] as const))('%s', (_, c) => {
-    const x = fromFixture(c.input).requiresGrad_();
-    const w = leaf(c.weight), b = leaf(c.bias);
-    const y = F.layerNorm(x, c.normalizedShape, { weight: w, bias: b, eps: c.eps });
-    const [rtol, atol] = tol(c.input.dtype);
-    expectMatches(y, c.out, rtol, atol);
-    expect(y.gradFn?.name()).toBe('NativeLayerNormBackward0');
-    const inputs = [x, w, b].filter((t): t is T => t !== null);
-    const got = torch.autograd.grad(y, inputs, fromFixture(c.gradOutput));
-    expectGrads([got[0], w ? got[1] : null, b ? got[2] : null], c.grads, c.input.dtype);
+describe('every CPU capability and thread count matches PyTorch (the kernels are built per ISA)', () => {
+  test.each(['default', 'avx2', 'avx512'] as const)('%s', (cap) => {
+    const threads0 = torch.getNumThreads();
+    try {
+      torch.backend.setCpuCapability(cap);
+      for (const threads of [1, 2]) {
+        torch.setNumThreads(threads);
+        fixture.batchNorm.forEach(checkBatchNorm);
+        fixture.layerNorm.forEach(checkLayerNorm);
+      }
+    } finally {
+      torch.backend.setCpuCapability('avx512');
+      torch.setNumThreads(threads0);
+    }
   });
+});
+
+describe('layerNorm and groupNorm match PyTorch', () => {
+  test.each(fixture.layerNorm.map((c, i) => [`${i}: ${c.input.dtype}[${c.input.shape}] over ${c.normalizedShape}`, c] as const))('%s', (_, c) => checkLayerNorm(c));
 
   test('positional weight/bias/eps, torch.layerNorm, transposed input', () => {
     const c = fixture.layerNorm[1];

@@ -1,6 +1,6 @@
 /**
  * Normalisation (API.md §3, §5): batchNorm, layerNorm, groupNorm. Batch and layer norm
- * run native kernels (native/src/kernels/norm.cc) that see the input as [outer,
+ * run native kernels (native/src/kernels/norm_impl.h) that see the input as [outer,
  * channels, inner] through its own strides, so NCHW and channels_last inputs are read in
  * place and the output keeps the input's layout, as PyTorch's. Their autograd nodes
  * (NativeBatchNormBackward0, NativeLayerNormBackward0) run the native fused backward; when

@@ -39,4 +39,18 @@ template <class T>
 void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mean, const T* invstd, const T* weight,
                        T* dx, T* dw, T* db);
 
+// The functions above for one element type, as compiled for one instruction set
+// (kernels/norm_impl.h); the templates above forward to the active capability's table.
+template <class T>
+struct NormKernelsOf {
+  void (*stats)(const NormShape&, const T*, T*, T*);
+  void (*apply)(const NormShape&, const T*, T*, const T*, const T*, const T*, const T*, AffineAxis);
+  void (*batchBackward)(const NormShape&, const T*, const T*, const T*, const T*, const T*, bool, T*, T*, T*);
+  void (*layerBackward)(const NormShape&, const T*, const T*, const T*, const T*, const T*, T*, T*, T*);
+};
+struct NormKernels {
+  NormKernelsOf<float> f32;
+  NormKernelsOf<double> f64;
+};
+
 }  // namespace tg

@@ -3,16 +3,27 @@
 // thread owns whole channels; "rows" when the channels are the innermost axis
 // (channels_last, (N, C) input): threads take blocks of positions, each reading a
 // contiguous row of channels, and per-block partial sums are combined in block order so
-// results do not depend on the thread count.
-#include "kernels/norm.h"
-
+// results do not depend on the thread count. Each kernels/cpu/norm_<isa>.cc includes
+// this file once under that ISA's flags (TG_ISA_NS), so the loops vectorise at its width.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <type_traits>
 
 #include "core/allocator.h"
 #include "core/thread_pool.h"
+#include "kernels/norm.h"
+
+#ifndef TG_ISA_NS
+#error "define TG_ISA_NS before including norm_impl.h"
+#endif
+
+// Lanes below is 64 bytes wide; GCC notes that passing one by value has another ABI
+// without AVX-512. Every function here is internal to its ISA's object, so no ABI is shared.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace tg {
+namespace TG_ISA_NS {
 namespace {
 
 // Work below this many elements per piece stays on one thread (a wake costs ~14 us).
@@ -52,39 +63,71 @@ bool rowOrder(const NormShape& s) {
 
 int64_t grainFor(int64_t elementsPerItem) { return std::max<int64_t>(1, kGrainElements / std::max<int64_t>(1, elementsPerItem)); }
 
-// out[c * K + k] = sum over channel c's elements at offset `off` of what f adds:
-// f(c, off, acc) adds K quantities into acc.
-template <int K, class F>
+// Eight doubles (a GCC vector extension, which each ISA build lowers to its registers):
+// the lanes of the plane-order sums.
+typedef double Lanes __attribute__((vector_size(64)));
+
+// Readers of one summand at a fixed offset: ScalarAt gives one element as a double,
+// LanesAt the eight consecutive elements from there as Lanes.
+template <class T>
+struct ScalarAt {
+  int64_t off;
+  double operator()(const T* p) const { return double(p[off]); }
+};
+template <class T>
+struct LanesAt {
+  int64_t off;
+  Lanes operator()(const T* p) const {
+    if constexpr (std::is_same<T, float>::value) {
+      typedef float Floats __attribute__((vector_size(32)));
+      Floats v;
+      std::memcpy(&v, p + off, sizeof v);
+      return __builtin_convertvector(v, Lanes);
+    } else {
+      Lanes v;
+      std::memcpy(&v, p + off, sizeof v);
+      return v;
+    }
+  }
+};
+
+// The sum of the eight lanes, pairwise.
+inline double laneTotal(const Lanes& l) { return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])); }
+
+// out[c * K + k] = sum over channel c's elements of what f adds. f(c, at, acc, ks) is
+// generic: it reads its summands through at(pointer) (a double, or Lanes of eight
+// consecutive elements) and adds its K quantities into acc[0], acc[ks], ...,
+// acc[(K - 1) * ks]. Plane order sums a channel's unit-stride runs eight lanes at a time
+// (one chain of dependent adds would run at the adder's latency); row order adds each
+// position's row of channels into per-channel sums, which vectorises across channels.
+template <int K, class T, class F>
 void sumPerChannel(const NormShape& s, const F& f, double* out) {
   const int64_t C = s.channels, perChannel = s.outer * s.inner;
   if (!rowOrder(s)) {
     parallelFor(C, grainFor(perChannel), [&](int64_t begin, int64_t end) {
       for (int64_t c = begin; c < end; c++) {
-        // Four independent sums per quantity: one chain of dependent adds would run at
-        // the adder's latency, not its throughput.
-        double acc[4][K] = {};
+        Lanes acc[K] = {};
+        double rest[K] = {};
         const int64_t step = s.innerStride;
         for (int64_t a = 0; a < s.outer; a++) {
           const int64_t base = a * s.outerStride + c * s.channelStride;
           int64_t b = 0;
-          for (; b + 4 <= s.inner; b += 4) {
-            f(c, base + b * step, acc[0]);
-            f(c, base + (b + 1) * step, acc[1]);
-            f(c, base + (b + 2) * step, acc[2]);
-            f(c, base + (b + 3) * step, acc[3]);
-          }
-          for (; b < s.inner; b++) f(c, base + b * step, acc[0]);
+          if (step == 1)
+            for (; b + 8 <= s.inner; b += 8) f(c, LanesAt<T>{base + b}, acc, 1);
+          for (; b < s.inner; b++) f(c, ScalarAt<T>{base + b * step}, rest, 1);
         }
-        for (int k = 0; k < K; k++) out[c * K + k] = (acc[0][k] + acc[1][k]) + (acc[2][k] + acc[3][k]);
+        for (int k = 0; k < K; k++) out[c * K + k] = laneTotal(acc[k]) + rest[k];
       }
     });
     return;
   }
   // Positions (a, b) are one run of stride innerStride (rowOrder checked it when both > 1).
+  // Each block's partial sums are planar: quantity k of channel c at [k * C + c].
   const int64_t positions = perChannel;
   const int64_t positionStride = s.inner > 1 ? s.innerStride : s.outerStride;
   const int64_t blocks = std::min(positions, kMaxBlocks);
   const int64_t perBlock = (positions + blocks - 1) / blocks;
+  const int64_t cs = s.channelStride;
   Scratch<> partial{size_t(blocks * C * K)};
   parallelFor(blocks, grainFor(perBlock * C), [&](int64_t first, int64_t last) {
     for (int64_t blk = first; blk < last; blk++) {
@@ -92,13 +135,19 @@ void sumPerChannel(const NormShape& s, const F& f, double* out) {
       const int64_t end = std::min(positions, (blk + 1) * perBlock);
       for (int64_t p = blk * perBlock; p < end; p++) {
         const int64_t base = p * positionStride;
-        for (int64_t c = 0; c < C; c++) f(c, base + c * s.channelStride, acc + c * K);
+        if (cs == 1)
+          for (int64_t c = 0; c < C; c++) f(c, ScalarAt<T>{base + c}, acc + c, C);
+        else
+          for (int64_t c = 0; c < C; c++) f(c, ScalarAt<T>{base + c * cs}, acc + c, C);
       }
     }
   });
-  for (int64_t i = 0; i < C * K; i++) out[i] = 0;
-  for (int64_t blk = 0; blk < blocks; blk++)
-    for (int64_t i = 0; i < C * K; i++) out[i] += partial[size_t(blk * C * K + i)];
+  for (int64_t c = 0; c < C; c++)
+    for (int k = 0; k < K; k++) {
+      double total = 0;
+      for (int64_t blk = 0; blk < blocks; blk++) total += partial[size_t(blk * C * K + k * C + c)];
+      out[c * K + k] = total;
+    }
 }
 
 // Calls g(c, b, base, count, step) over runs that cover every element once. In plane
@@ -119,7 +168,11 @@ void forEachRun(const NormShape& s, const G& g) {
   }
   const int64_t positionStride = s.inner > 1 ? s.innerStride : s.outerStride;
   parallelFor(s.outer * s.inner, grainFor(C), [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; p++) g(int64_t(-1), p % s.inner, p * positionStride, C, s.channelStride);
+    // b follows p % inner without a division per (short) run.
+    for (int64_t p = begin, b = begin % s.inner; p < end; p++) {
+      g(int64_t(-1), b, p * positionStride, C, s.channelStride);
+      if (++b == s.inner) b = 0;
+    }
   });
 }
 
@@ -140,20 +193,19 @@ void scaleShiftRun(const T* x, T* y, int64_t count, int64_t step, const T* scale
   }
 }
 
-}  // namespace
 
 template <class T>
 void normStats(const NormShape& s, const T* x, T* mean, T* var) {
   const int64_t C = s.channels, count = s.outer * s.inner;
   if (C == 0) return;
   Scratch<> sums{size_t(C)}, means{size_t(C)};
-  sumPerChannel<1>(s, [x](int64_t, int64_t off, double* acc) { acc[0] += double(x[off]); }, sums.data());
+  sumPerChannel<1, T>(s, [x](int64_t, auto at, auto* acc, int64_t) { acc[0] += at(x); }, sums.data());
   for (int64_t c = 0; c < C; c++) means[size_t(c)] = count > 0 ? sums[size_t(c)] / double(count) : 0.0;
   const double* m = means.data();
-  sumPerChannel<1>(
+  sumPerChannel<1, T>(
       s,
-      [x, m](int64_t c, int64_t off, double* acc) {
-        const double d = double(x[off]) - m[c];
+      [x, m](int64_t c, auto at, auto* acc, int64_t) {
+        const auto d = at(x) - m[c];
         acc[0] += d * d;
       },
       sums.data());
@@ -210,12 +262,12 @@ void batchNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
   if (C == 0) return;
   // Per channel: sum of dy and of dy * (x - mean).
   Scratch<> sums{size_t(C * 2)};
-  sumPerChannel<2>(
+  sumPerChannel<2, T>(
       s,
-      [=](int64_t c, int64_t off, double* acc) {
-        const double g = double(dy[off]);
+      [=](int64_t c, auto at, auto* acc, int64_t ks) {
+        const auto g = at(dy);
         acc[0] += g;
-        acc[1] += g * (double(x[off]) - double(mean[c]));
+        acc[ks] += g * (at(x) - double(mean[c]));
       },
       sums.data());
   for (int64_t c = 0; c < C; c++) {
@@ -256,7 +308,6 @@ void batchNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
   });
 }
 
-namespace {
 
 // One layer-norm row segment of `count` elements `step` apart (Step > 0: that step known
 // at compile time, so unit-stride rows vectorise; Step == 0: the runtime `step`).
@@ -268,24 +319,27 @@ struct RowView {
   int64_t at(int64_t i) const { return i * (Step > 0 ? Step : step); }
 };
 
-// Adds sum of dy * w and of dy * w * (x - m) over the segment (four lanes each: see sumPerChannel).
+// Adds sum of dy * w and of dy * w * (x - m) over the segment: eight lanes at a time on
+// unit-stride rows (see sumPerChannel), one element at a time otherwise.
 template <int64_t Step, class T>
 void rowSums(const RowView<Step, T>& r, const T* w, int64_t count, double m, double* sumG, double* sumGX) {
-  double g4[4] = {}, gx4[4] = {};
+  Lanes g8 = {}, gx8 = {};
   int64_t b = 0;
-  for (; b + 4 <= count; b += 4)
-    for (int lane = 0; lane < 4; lane++) {
-      const double gw = double(r.g[r.at(b + lane)]) * double(w[b + lane]);
-      g4[lane] += gw;
-      gx4[lane] += gw * (double(r.x[r.at(b + lane)]) - m);
+  if constexpr (Step == 1)
+    for (; b + 8 <= count; b += 8) {
+      const LanesAt<T> at{b};
+      const Lanes gw = at(r.g) * at(w);
+      g8 += gw;
+      gx8 += gw * (at(r.x) - m);
     }
+  double g = 0, gx = 0;
   for (; b < count; b++) {
     const double gw = double(r.g[r.at(b)]) * double(w[b]);
-    g4[0] += gw;
-    gx4[0] += gw * (double(r.x[r.at(b)]) - m);
+    g += gw;
+    gx += gw * (double(r.x[r.at(b)]) - m);
   }
-  *sumG += (g4[0] + g4[1]) + (g4[2] + g4[3]);
-  *sumGX += (gx4[0] + gx4[1]) + (gx4[2] + gx4[3]);
+  *sumG += laneTotal(g8) + g;
+  *sumGX += laneTotal(gx8) + gx;
 }
 
 // dx = is * (dy * w - meanG - (x - m) * is * meanGX) over the segment.
@@ -306,8 +360,6 @@ void rowAffineGrads(const RowView<Step, T>& r, double* acc, int64_t count, doubl
     acc[count + b] += g;
   }
 }
-
-}  // namespace
 
 template <class T>
 void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mean, const T* invstd, const T* weight,
@@ -374,14 +426,13 @@ void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
   }
 }
 
-#define TG_NORM_INSTANTIATE(T)                                                                                     \
-  template void normStats<T>(const NormShape&, const T*, T*, T*);                                                  \
-  template void normApply<T>(const NormShape&, const T*, T*, const T*, const T*, const T*, const T*, AffineAxis);  \
-  template void batchNormBackward<T>(const NormShape&, const T*, const T*, const T*, const T*, const T*, bool, T*, \
-                                     T*, T*);                                                                      \
-  template void layerNormBackward<T>(const NormShape&, const T*, const T*, const T*, const T*, const T*, T*, T*, T*);
-TG_NORM_INSTANTIATE(float)
-TG_NORM_INSTANTIATE(double)
-#undef TG_NORM_INSTANTIATE
+}  // namespace
 
+extern const NormKernels kNormKernels;
+const NormKernels kNormKernels = {
+    {normStats<float>, normApply<float>, batchNormBackward<float>, layerNormBackward<float>},
+    {normStats<double>, normApply<double>, batchNormBackward<double>, layerNormBackward<double>},
+};
+
+}  // namespace TG_ISA_NS
 }  // namespace tg
