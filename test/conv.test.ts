@@ -215,6 +215,43 @@ describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64
   });
 });
 
+describe('the register-tap kernels (float32, AVX-512: few input channels, kernels up to 5x5) agree with float64', () => {
+  // Output widths that are and are not multiples of the 8-pixel vector, output channel
+  // counts that leave partial blocks of 4 (weight gradient) and 8 or 16 (forward), odd
+  // image counts (the weight gradient splits the images in two), non-square kernels.
+  const cases: [number, number, number, number, number, number, number][] = [
+    // n, c, h, w, o, kh, kw
+    [64, 1, 28, 28, 32, 5, 5],
+    [5, 1, 28, 28, 6, 5, 5],
+    [3, 6, 12, 12, 16, 5, 5],
+    [1, 4, 17, 20, 7, 3, 5],
+    [7, 3, 15, 13, 9, 5, 2],
+    [2, 2, 9, 31, 17, 2, 4],
+  ];
+  test.each(cases.flatMap((c) => [1, 2].map((threads) => [`x[${c.slice(0, 4)}] w[${c[4]},${c[1]},${c[5]},${c[6]}], ${threads} thread(s)`, c, threads] as const)))('%s', (_, c, threads) => {
+    const threads0 = torch.getNumThreads();
+    torch.setNumThreads(threads);
+    try {
+      const [n, ci, h, w, o, kh, kw] = c;
+      const x64 = torch.randn([n, ci, h, w], { dtype: torch.float64 }), w64 = torch.randn([o, ci, kh, kw], { dtype: torch.float64 });
+      const b64 = torch.randn([o], { dtype: torch.float64 });
+      const g64 = torch.randn([n, o, h - kh + 1, w - kw + 1], { dtype: torch.float64 });
+      const run = (dtype: torch.DType) => {
+        const x = x64.to(dtype).requiresGrad_(), wt = w64.to(dtype).requiresGrad_(), b = b64.to(dtype).requiresGrad_();
+        const y = F.conv2d(x, wt, b);
+        return [y, ...(torch.autograd.grad([y], [x, wt, b], [g64.to(dtype)]) as torch.Tensor[])].map((t) => t.to(torch.float64));
+      };
+      const single = run(torch.float32), double = run(torch.float64);
+      single.forEach((t, i) => {
+        const scale = double[i].abs().max().item() as number;
+        expect(t.sub(double[i]).abs().max().item()).toBeLessThan(2e-6 * Math.max(1, scale) * Math.sqrt(n * h * w));
+      });
+    } finally {
+      torch.setNumThreads(threads0);
+    }
+  });
+});
+
 describe('the native binding refuses bad arguments', () => {
   const meta = native.meta;
   // A valid forward call: x (1,1,3,3), w (1,1,2,2), y (1,1,2,2), NCHW, float32.

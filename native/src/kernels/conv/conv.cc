@@ -179,11 +179,11 @@ void forwardRows(const ConvGeometry& g, T* y, const T* x, const T* wNhwc, const 
 }
 
 // The register-tap kernels (conv_taps.h: forward and weight gradient) for float32 NCHW
-// layers with few input channels (up to maxChannels), small square kernels, stride 1 and
-// no padding or dilation, where the column-matrix GEMM is thin (a few output channels by
-// 25 taps) and im2col writes 25 floats per input float.
-bool tapsApplicable(const ConvGeometry& g, size_t item, int64_t maxChannels = 4) {
-  return item == 4 && activeCapability() == CpuCapability::Avx512 && !g.channelsLast && g.groups == 1 && g.c <= maxChannels &&
+// layers with few input channels (up to 8), kernels up to 5x5, stride 1 and no padding or
+// dilation, where the column-matrix GEMM is thin (a few output channels by 25 taps) and
+// im2col writes 25 floats per input float.
+bool tapsApplicable(const ConvGeometry& g, size_t item) {
+  return item == 4 && activeCapability() == CpuCapability::Avx512 && !g.channelsLast && g.groups == 1 && g.c <= 8 &&
          g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 && g.ow >= 8 &&
          isa_avx512::convTapGradWeightSupports(g.kh, g.kw) && g.kh > 1;
 }
@@ -200,7 +200,7 @@ template <class T>
 void forward(const ConvGeometry& g, T* y, const T* x, const T* w, const T* bias) {
   // The forward also takes up to 8 input channels (LeNet's second layer: 6), where its
   // 16-wide rows still beat im2col's 150-deep column matrix.
-  if (tapsApplicable(g, sizeof(T), 8) && g.n > 0 && g.oh > 0 && g.o > 0) {
+  if (tapsApplicable(g, sizeof(T)) && g.n > 0 && g.oh > 0 && g.o > 0) {
     return isa_avx512::convTapForwardFloat32(TapForwardArgs{reinterpret_cast<const float*>(x), reinterpret_cast<const float*>(w),
                                                             reinterpret_cast<const float*>(bias), reinterpret_cast<float*>(y),
                                                             g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.kh, g.kw});

@@ -1,10 +1,10 @@
-// The weight gradient of a small NCHW convolution (few input channels, kernel of at most
-// 25 taps, stride 1, no padding or dilation: LeNet's layers, issue 9's shape D) for
-// float32 on AVX-512, without a column matrix: for each (output channel, input channel)
-// all kh x kw taps are accumulated in registers while the output gradient's rows stream
-// past, each vector of 16 output pixels multiplied by the 25 input vectors it meets.
-// im2col for such a layer writes 25 floats per pixel to feed a GEMM of 6 to 32 rows,
-// which ran at a fraction of the multiply-add rate.
+// Small float32 NCHW convolutions on AVX-512 without a column matrix (few input channels,
+// kernels of at most 5x5, stride 1, no padding or dilation: LeNet's layers, issue 9's
+// shape D). The weight gradient holds, for a block of 4 output channels and one kernel
+// row, the 4 x kw tap sums in registers while the output gradient's rows stream past:
+// each output-gradient vector meets kw shifted input vectors, each input vector serves the
+// 4 channels. im2col for such a layer writes 25 floats per pixel to feed a GEMM of 6 to 32
+// rows, which ran at a fraction of the multiply-add rate.
 #pragma once
 #include <cstdint>
 
@@ -29,11 +29,8 @@ struct TapForwardArgs {
   int64_t n, c, h, w_, o, oh, ow, kh, kw;
 };
 
-// The taps one (output, input) channel pair can hold in registers.
-constexpr int64_t kMaxGradWeightTaps = 25;
-
 namespace isa_avx512 {
-// Square kernels of 1x1 to 5x5 (convTapGradWeightSupports says which).
+// Kernels of 1 to 5 rows by 1 to 5 columns (convTapGradWeightSupports says which).
 void convTapGradWeightFloat32(const TapGradWeightArgs& a);
 bool convTapGradWeightSupports(int64_t kh, int64_t kw);
 void convTapForwardFloat32(const TapForwardArgs& a);

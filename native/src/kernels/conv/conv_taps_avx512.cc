@@ -1,6 +1,4 @@
-// See conv_taps.h. Per (o, c) pair, one task: 25 zmm accumulators (one per tap), the
-// output-gradient vector and one input vector; every input vector is an unaligned load at
-// the tap's offset, masked on the last, partial vector of a row.
+// See conv_taps.h.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -13,83 +11,103 @@ namespace tg {
 namespace isa_avx512 {
 namespace {
 
-// Accumulates gw[o][c][i][j] for one channel pair with KH x KW taps known at compile time,
-// so the accumulators stay in registers.
-template <int KH, int KW>
-void pairTaps(const TapGradWeightArgs& a, int64_t o, int64_t c, float* out) {
-  __m512 acc[KH * KW];
-#pragma GCC unroll 25
-  for (int t = 0; t < KH * KW; t++) acc[t] = _mm512_setzero_ps();
-  for (int64_t b = 0; b < a.n; b++) {
-    const float* g = a.gy + (b * a.o + o) * a.oh * a.ow;
-    const float* xc = a.x + (b * a.c + c) * a.h * a.w;
-    for (int64_t y = 0; y < a.oh; y++) {
-      const float* gr = g + y * a.ow;
-      const float* xr = xc + y * a.w;
-      for (int64_t x0 = 0; x0 < a.ow; x0 += 16) {
-        const int64_t left = a.ow - x0;
-        const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
-        const __m512 gv = _mm512_maskz_loadu_ps(m, gr + x0);
+// Weight gradient, NCHW. One call adds, for image b, input channel c and kernel row i,
+// the products for OB output channels (o0...) by the KW taps of that row: OB * KW
+// accumulators, each output-gradient vector loaded once per row and multiplied by the KW
+// shifted input vectors, each input vector shared by the OB channels (loads stay well
+// under the multiply-adds). Vectors are 256 bits: 8 divides the usual output widths (8,
+// 24), and on Zen 4 a 512-bit multiply-add issues at half the rate, so the wider vector
+// only adds masked-off lanes. `sums` holds the OB * KW running vector sums, 8 floats each.
+template <int OB, int KW>
+void rowTapsBlock(const TapGradWeightArgs& a, int64_t b, int64_t o0, int64_t c, int64_t i, float* sums) {
+  __m256 acc[OB * KW];
+#pragma GCC unroll 20
+  for (int t = 0; t < OB * KW; t++) acc[t] = _mm256_setzero_ps();
+  const int64_t plane = a.oh * a.ow;
+  const float* g0 = a.gy + (b * a.o + o0) * plane;
+  const float* xc = a.x + ((b * a.c + c) * a.h + i) * a.w;
+  for (int64_t y = 0; y < a.oh; y++) {
+    const float* gr = g0 + y * a.ow;
+    const float* xr = xc + y * a.w;
+    for (int64_t x0 = 0; x0 < a.ow; x0 += 8) {
+      // A partial last vector: lanes past the row read as 0 in both operands (and are not
+      // read at all, so nothing past the input's end is touched).
+      const int64_t left = a.ow - x0;
+      const __mmask8 m = left >= 8 ? __mmask8(0xFF) : __mmask8((1u << left) - 1);
+      __m256 gv[OB];
+#pragma GCC unroll 4
+      for (int k = 0; k < OB; k++) gv[k] = _mm256_maskz_loadu_ps(m, gr + k * plane + x0);
 #pragma GCC unroll 5
-        for (int i = 0; i < KH; i++) {
-          const float* xi = xr + i * a.w + x0;
-#pragma GCC unroll 5
-          for (int j = 0; j < KW; j++) acc[i * KW + j] = _mm512_fmadd_ps(gv, _mm512_maskz_loadu_ps(m, xi + j), acc[i * KW + j]);
-        }
+      for (int j = 0; j < KW; j++) {
+        const __m256 xv = _mm256_maskz_loadu_ps(m, xr + x0 + j);
+#pragma GCC unroll 4
+        for (int k = 0; k < OB; k++) acc[k * KW + j] = _mm256_fmadd_ps(gv[k], xv, acc[k * KW + j]);
       }
     }
   }
-  // Lanes summed through memory: once per tap per pair, and GCC 12's
-  // _mm512_reduce_add_ps trips -Wuninitialized inside its own header.
-  alignas(64) float lanes[16];
-  for (int t = 0; t < KH * KW; t++) {
-    _mm512_store_ps(lanes, acc[t]);
-    float sum = 0;
-    for (int l = 0; l < 16; l++) sum += lanes[l];
-    out[t] = sum;
+#pragma GCC unroll 20
+  for (int t = 0; t < OB * KW; t++) _mm256_storeu_ps(sums + 8 * t, _mm256_add_ps(_mm256_loadu_ps(sums + 8 * t), acc[t]));
+}
+
+using RowTapsFn = void (*)(const TapGradWeightArgs&, int64_t, int64_t, int64_t, int64_t, float*);
+
+constexpr int kGradBlock = 4;  // output channels per block: 4 x 5 accumulators + 4 + 1 of 32 registers
+
+template <int OB>
+RowTapsFn rowTapsFor(int64_t kw) {
+  switch (kw) {
+    case 1: return &rowTapsBlock<OB, 1>;
+    case 2: return &rowTapsBlock<OB, 2>;
+    case 3: return &rowTapsBlock<OB, 3>;
+    case 4: return &rowTapsBlock<OB, 4>;
+    case 5: return &rowTapsBlock<OB, 5>;
+    default: return nullptr;
   }
 }
 
-using PairFn = void (*)(const TapGradWeightArgs&, int64_t, int64_t, float*);
-
-// The kernels compiled: square kernels up to 5x5 (the common small-kernel sizes).
-PairFn pairFor(int64_t kh, int64_t kw) {
-  if (kh != kw) return nullptr;
-  switch (kh) {
-    case 1: return &pairTaps<1, 1>;
-    case 2: return &pairTaps<2, 2>;
-    case 3: return &pairTaps<3, 3>;
-    case 4: return &pairTaps<4, 4>;
-    case 5: return &pairTaps<5, 5>;
-    default: return nullptr;
+RowTapsFn rowTapsFor(int ob, int64_t kw) {
+  switch (ob) {
+    case 1: return rowTapsFor<1>(kw);
+    case 2: return rowTapsFor<2>(kw);
+    case 3: return rowTapsFor<3>(kw);
+    default: return rowTapsFor<4>(kw);
   }
+}
+
+float laneSum(const float* lanes) {
+  const __m256 v = _mm256_loadu_ps(lanes);
+  const __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  const __m128 q = _mm_add_ps(h, _mm_movehl_ps(h, h));
+  return _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
 }
 
 // One output row (image b, row y) for a block of OC output channels starting at o0, with
 // OC known at compile time so the accumulators live in registers. wb: the block's weights
 // repacked [(c, i, j)][OC], zero beyond the last channel; only `valid` channels are stored.
+// 8 pixels per vector, as the weight gradient above (256-bit multiply-adds issue twice as
+// often as 512-bit ones on Zen 4, and 8 divides LeNet's widths 24 and 8).
 template <int OC>
 void forwardRow(const TapForwardArgs& a, const float* wb, int64_t b, int64_t y, int64_t o0, int valid) {
-  __m512 acc[OC];
-  for (int64_t x0 = 0; x0 < a.ow; x0 += 16) {
+  __m256 acc[OC];
+  for (int64_t x0 = 0; x0 < a.ow; x0 += 8) {
     const int64_t left = a.ow - x0;
-    const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
+    const __mmask8 m = left >= 8 ? __mmask8(0xFF) : __mmask8((1u << left) - 1);
 #pragma GCC unroll 16
-    for (int k = 0; k < OC; k++) acc[k] = _mm512_set1_ps(a.bias != nullptr && k < valid ? a.bias[o0 + k] : 0.0f);
+    for (int k = 0; k < OC; k++) acc[k] = _mm256_set1_ps(a.bias != nullptr && k < valid ? a.bias[o0 + k] : 0.0f);
     const float* wt = wb;
     for (int64_t c = 0; c < a.c; c++) {
       const float* xc = a.x + ((b * a.c + c) * a.h + y) * a.w_ + x0;
       for (int64_t i = 0; i < a.kh; i++)
         for (int64_t j = 0; j < a.kw; j++, wt += OC) {
-          const __m512 xv = _mm512_maskz_loadu_ps(m, xc + i * a.w_ + j);
+          const __m256 xv = _mm256_maskz_loadu_ps(m, xc + i * a.w_ + j);
 #pragma GCC unroll 16
-          for (int k = 0; k < OC; k++) acc[k] = _mm512_fmadd_ps(_mm512_set1_ps(wt[k]), xv, acc[k]);
+          for (int k = 0; k < OC; k++) acc[k] = _mm256_fmadd_ps(_mm256_set1_ps(wt[k]), xv, acc[k]);
         }
     }
     float* out = a.y + ((b * a.o + o0) * a.oh + y) * a.ow + x0;
 #pragma GCC unroll 16
     for (int k = 0; k < OC; k++)
-      if (k < valid) _mm512_mask_storeu_ps(out + k * a.oh * a.ow, m, acc[k]);
+      if (k < valid) _mm256_mask_storeu_ps(out + k * a.oh * a.ow, m, acc[k]);
   }
 }
 
@@ -168,15 +186,38 @@ void convTapForwardFloat32(const TapForwardArgs& a) {
 }
 
 void convTapGradWeightFloat32(const TapGradWeightArgs& a) {
-  const PairFn fn = pairFor(a.kh, a.kw);
-  const int64_t taps = a.kh * a.kw;
-  // One (o, c) pair per task: ~n * oh * ow * taps multiply-adds each.
-  parallelFor(a.o * a.c, 1, [&](int64_t p0, int64_t p1) {
-    for (int64_t p = p0; p < p1; p++) fn(a, p / a.c, p % a.c, a.gw + p * taps);
+  // Tasks: blocks of kGradBlock output channels times a fixed split of the images in two
+  // (so a layer with few output channels still fills both cores), each task summing into
+  // its own vectors; the halves are added in a fixed order, whatever the thread count.
+  const int64_t blocks = (a.o + kGradBlock - 1) / kGradBlock, halves = a.n >= 2 ? 2 : 1;
+  const int64_t perTask = a.c * a.kh * kGradBlock * a.kw * 8, taps = a.kh * a.kw;
+  std::vector<float> sums(size_t(blocks * halves * perTask), 0.0f);
+  parallelFor(blocks * halves, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t task = t0; task < t1; task++) {
+      const int64_t blk = task / halves, half = task % halves, o0 = blk * kGradBlock;
+      const int ob = int(std::min<int64_t>(kGradBlock, a.o - o0));
+      const RowTapsFn fn = rowTapsFor(ob, a.kw);
+      float* s = sums.data() + task * perTask;
+      for (int64_t b = a.n * half / halves; b < a.n * (half + 1) / halves; b++)
+        for (int64_t c = 0; c < a.c; c++)
+          for (int64_t i = 0; i < a.kh; i++) fn(a, b, o0, c, i, s + (c * a.kh + i) * ob * a.kw * 8);
+    }
   });
+  // gw[o][c][i][j] from task vectors laid out [(c, i)][k][j] per task.
+  for (int64_t o = 0; o < a.o; o++) {
+    const int64_t blk = o / kGradBlock, k = o % kGradBlock, ob = std::min<int64_t>(kGradBlock, a.o - blk * kGradBlock);
+    for (int64_t c = 0; c < a.c; c++)
+      for (int64_t i = 0; i < a.kh; i++)
+        for (int64_t j = 0; j < a.kw; j++) {
+          float total = 0;
+          for (int64_t half = 0; half < halves; half++)
+            total += laneSum(&sums[size_t((blk * halves + half) * perTask + ((c * a.kh + i) * ob * a.kw + k * a.kw + j) * 8)]);
+          a.gw[(o * a.c + c) * taps + i * a.kw + j] = total;
+        }
+  }
 }
 
-bool convTapGradWeightSupports(int64_t kh, int64_t kw) { return pairFor(kh, kw) != nullptr; }
+bool convTapGradWeightSupports(int64_t kh, int64_t kw) { return kh >= 1 && kh <= 5 && rowTapsFor(1, kw) != nullptr; }
 
 }  // namespace isa_avx512
 }  // namespace tg
