@@ -100,6 +100,28 @@ describe('every CPU capability and thread count gives the same results', () => {
   });
 });
 
+describe('the 2x2 stride-2 max pool row kernel agrees with the general paths', () => {
+  // Rows of 4, 12 (under one 16-lane vector), 35 (two vectors and a tail) outputs, odd
+  // sizes (the last row or column left out), ties and NaNs (a later element wins when
+  // greater or NaN, as PyTorch): values and indices must match the channels_last kernel
+  // and the strided general path exactly, forward and backward.
+  test.each([[2, 3, 8, 8], [2, 3, 24, 24], [1, 2, 7, 41], [1, 1, 4, 70]])('x[%i,%i,%i,%i]', (n, c, h, w) => {
+    const rng = new Rng(h * 100 + w);
+    const values = Array.from({ length: n * c * h * w }, () => (rng.next() < 0.1 ? NaN : Math.round(rng.next() * 6)));
+    const x = torch.tensor(values).reshape(n, c, h, w);
+    const runs = [x, x.contiguous({ memoryFormat: torch.channelsLast }), x.transpose(2, 3).contiguous().transpose(2, 3)].map((t) => {
+      t = t.detach().requiresGrad_();
+      const [y, idx] = F.maxPool2d(t, { kernelSize: 2, returnIndices: true }) as [torch.Tensor, torch.Tensor];
+      const [g] = torch.autograd.grad(y, t, torch.arange(y.numel()).reshape(y.shape).float());
+      return [y.contiguous().tolist(), idx.contiguous().tolist(), (g as torch.Tensor).contiguous().tolist()];
+    });
+    expect(runs[0][0]).toEqual(runs[1][0]);
+    expect(runs[0][1]).toEqual(runs[1][1]);
+    expect(runs[0][2]).toEqual(runs[1][2]);
+    expect(runs[0]).toEqual(runs[2]);
+  });
+});
+
 describe('every layout runs the same arithmetic (random shapes and parameters)', () => {
   // NCHW rows, channels_last runs and arbitrary strides are three loop orders over the
   // same windows in the same order: results and indices agree exactly.

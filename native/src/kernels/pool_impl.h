@@ -355,18 +355,28 @@ inline void max2x2Rows(const float* r0, const float* r1, int64_t count, int64_t 
     _mm512_storeu_si512(ind + x, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(flat)));
     _mm512_storeu_si512(ind + x + 8, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(flat, 1)));
   }
-  for (; x < count; x++) {
-    const float v[4] = {r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1]};
-    const int64_t at[4] = {0, 1, width, width + 1};
-    float best = v[0];
-    int64_t where = 0;
-    for (int k = 1; k < 4; k++)
-      if (v[k] > best || v[k] != v[k]) {
-        best = v[k];
-        where = at[k];
-      }
-    out[x] = best;
-    ind[x] = flat0 + 2 * x + where;
+  if (x < count) {
+    // The last 1 to 15 outputs (all of a row for LeNet's 12 and 4): the same steps on
+    // masked loads and stores; masked-off lanes read nothing and are never stored.
+    const int64_t left = count - x;
+    const __mmask16 m = __mmask16((1u << left) - 1);
+    const __mmask16 lo = left >= 8 ? __mmask16(0xFFFF) : __mmask16((1u << (2 * left)) - 1);
+    const __mmask16 hi = left > 8 ? __mmask16((1u << (2 * left - 16)) - 1) : __mmask16(0);
+    const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + 2 * x), a1 = _mm512_maskz_loadu_ps(hi, r0 + 2 * x + 16);
+    const __m512 b0 = _mm512_maskz_loadu_ps(lo, r1 + 2 * x), b1 = _mm512_maskz_loadu_ps(hi, r1 + 2 * x + 16);
+    const __m512 later[3] = {_mm512_permutex2var_ps(a0, odd, a1), _mm512_permutex2var_ps(b0, even, b1),
+                             _mm512_permutex2var_ps(b0, odd, b1)};
+    __m512 best = _mm512_permutex2var_ps(a0, even, a1);
+    __m512i off = _mm512_setzero_si512();
+    for (int k = 0; k < 3; k++) {
+      const __mmask16 take = _mm512_cmp_ps_mask(later[k], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(later[k], later[k], _CMP_UNORD_Q);
+      best = _mm512_mask_mov_ps(best, take, later[k]);
+      off = _mm512_mask_mov_epi32(off, take, offs[k]);
+    }
+    _mm512_mask_storeu_ps(out + x, m, best);
+    const __m512i flat = _mm512_add_epi32(_mm512_add_epi32(_mm512_set1_epi32(int32_t(flat0 + 2 * x)), even), off);
+    _mm512_mask_storeu_epi64(ind + x, __mmask8(m), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(flat)));
+    _mm512_mask_storeu_epi64(ind + x + 8, __mmask8(m >> 8), _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(flat, 1)));
   }
 }
 #endif
@@ -419,6 +429,22 @@ void avgRowSpread(T* gin, int64_t sH, Span hs, int64_t kw, int64_t pw, Interior 
 template <class T>
 void maxForward(const PoolCall& p) {
   const int64_t window = windowArea(p);
+#if defined(__AVX512F__)
+  // 2x2 windows, stride 2, no padding, every window whole, contiguous rows (LeNet's
+  // pools): each output row is one max2x2Rows call, without the general path's per-row
+  // window arithmetic, which cost more than the row itself for planes of 24 or 8 columns.
+  if (std::is_same<T, float>::value && !channelsInner(p, true) && !p.adaptive && p.kh == 2 && p.kw == 2 && p.sh == 2 &&
+      p.sw == 2 && p.ph == 0 && p.pw == 0 && p.dh == 1 && p.dw == 1 && 2 * p.oh <= p.h && 2 * p.ow <= p.w &&
+      p.big.stride[3] == 1 && p.small.stride[3] == 1 && p.index.stride[3] == 1 && p.h * p.w < (int64_t(1) << 31)) {
+    forPlanes(p, p.oh * p.ow * window, [&](int64_t n, int64_t c) {
+      const float* in = reinterpret_cast<const float*>(at<T>(p.big, n, c, 0, 0));
+      for (int64_t y = 0; y < p.oh; y++)
+        max2x2Rows(in + 2 * y * p.big.stride[2], in + (2 * y + 1) * p.big.stride[2], p.ow, 2 * y * p.w, p.w,
+                   reinterpret_cast<float*>(at<T>(p.small, n, c, y, 0)), at<int64_t>(p.index, n, c, y, 0));
+    });
+    return;
+  }
+#endif
   if (!channelsInner(p, true)) {
     // Rows of input, output and indices that are contiguous take the vector path inside.
     const bool rows = !p.adaptive && p.big.stride[3] == 1 && p.small.stride[3] == 1 && p.index.stride[3] == 1;

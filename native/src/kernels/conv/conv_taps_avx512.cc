@@ -194,10 +194,11 @@ void convTapGradWeightFloat32(const TapGradWeightArgs& a) {
   std::vector<float> sums(size_t(blocks * halves * perTask), 0.0f);
   parallelFor(blocks * halves, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t task = t0; task < t1; task++) {
-      const int64_t blk = task / halves, half = task % halves, o0 = blk * kGradBlock;
+      // Half-major, so that two threads take one half of the images each, every block.
+      const int64_t half = task / blocks, blk = task % blocks, o0 = blk * kGradBlock;
       const int ob = int(std::min<int64_t>(kGradBlock, a.o - o0));
       const RowTapsFn fn = rowTapsFor(ob, a.kw);
-      float* s = sums.data() + task * perTask;
+      float* s = sums.data() + (blk * halves + half) * perTask;
       for (int64_t b = a.n * half / halves; b < a.n * (half + 1) / halves; b++)
         for (int64_t c = 0; c < a.c; c++)
           for (int64_t i = 0; i < a.kh; i++) fn(a, b, o0, c, i, s + (c * a.kh + i) * ob * a.kw * 8);
