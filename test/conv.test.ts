@@ -218,7 +218,8 @@ describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64
 describe('the register-tap kernels (float32, AVX-512: few input channels, kernels up to 5x5) agree with float64', () => {
   // Output widths that are and are not multiples of the 8-pixel vector, output channel
   // counts that leave partial blocks of 4 (weight gradient) and 8 or 16 (forward), odd
-  // image counts (the weight gradient splits the images in two), non-square kernels.
+  // image counts (the weight gradient splits the images in two), non-square kernels, and
+  // rows narrow enough for the input-gradient kernel (1 to 8 input channels).
   const cases: [number, number, number, number, number, number, number][] = [
     // n, c, h, w, o, kh, kw
     [64, 1, 28, 28, 32, 5, 5],
@@ -227,6 +228,10 @@ describe('the register-tap kernels (float32, AVX-512: few input channels, kernel
     [1, 4, 17, 20, 7, 3, 5],
     [7, 3, 15, 13, 9, 5, 2],
     [2, 2, 9, 31, 17, 2, 4],
+    // The input-gradient kernel: output rows of at most 8, input rows of at most 16.
+    [4, 8, 9, 10, 33, 3, 5],
+    [3, 1, 6, 12, 5, 2, 5],
+    [2, 7, 11, 9, 12, 4, 2],
   ];
   test.each(cases.flatMap((c) => [1, 2].map((threads) => [`x[${c.slice(0, 4)}] w[${c[4]},${c[1]},${c[5]},${c[6]}], ${threads} thread(s)`, c, threads] as const)))('%s', (_, c, threads) => {
     const threads0 = torch.getNumThreads();

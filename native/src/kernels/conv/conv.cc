@@ -241,6 +241,11 @@ void forward(const ConvGeometry& g, T* y, const T* x, const T* w, const T* bias)
 
 template <class T>
 void gradInput(const ConvGeometry& g, T* gx, const T* gy, const T* w) {
+  if (tapsApplicable(g, sizeof(T)) && g.c <= kMaxTapGradInputChannels && g.ow <= 8 && g.w <= 16 && g.n > 0 && g.o > 0) {
+    return isa_avx512::convTapGradInputFloat32(TapGradInputArgs{reinterpret_cast<const float*>(w), reinterpret_cast<const float*>(gy),
+                                                                reinterpret_cast<float*>(gx), g.n, g.c, g.h, g.w, g.o, g.oh,
+                                                                g.ow, g.kh, g.kw});
+  }
   const int64_t og = g.outGroup(), cg = g.inGroup(), k = g.patch(), kTotal = g.c * g.kh * g.kw;
   const int64_t inPixels = g.h * g.w, outPixels = g.oh * g.ow;
   const bool direct = g.direct();

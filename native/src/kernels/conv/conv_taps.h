@@ -29,7 +29,23 @@ struct TapForwardArgs {
   int64_t n, c, h, w_, o, oh, ow, kh, kw;
 };
 
+// The input gradient of such a layer when its output rows fit one 8-float vector and its
+// input rows one 16-float vector (LeNet's second layer: 8 and 12): for each input row, the
+// kh x kw taps' contributions sum over the output channels in registers (one vector per
+// input channel), shift into place across the row, and the row is stored once, instead of
+// a column matrix of c * kh * kw rows written by a GEMM and scattered back by col2im.
+struct TapGradInputArgs {
+  const float* weight;  // dense (o, c, kh, kw)
+  const float* gy;      // output gradient, dense NCHW (n, o, oh, ow)
+  float* gx;            // input gradient, dense NCHW (n, c, h, w), overwritten
+  int64_t n, c, h, w, o, oh, ow, kh, kw;
+};
+
+// Input channels that one input row's accumulators may span.
+constexpr int64_t kMaxTapGradInputChannels = 8;
+
 namespace isa_avx512 {
+void convTapGradInputFloat32(const TapGradInputArgs& a);
 // Kernels of 1 to 5 rows by 1 to 5 columns (convTapGradWeightSupports says which).
 void convTapGradWeightFloat32(const TapGradWeightArgs& a);
 bool convTapGradWeightSupports(int64_t kh, int64_t kw);

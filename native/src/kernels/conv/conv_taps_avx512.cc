@@ -153,7 +153,91 @@ BlockFn channelsLastFor(int64_t kh, int64_t kw) {
   }
 }
 
+// Adds to the row accumulators of C input channels the contributions of kernel taps
+// (i, j0) .. (i, j0 + JB - 1) from output row g: per tap and channel, a sum over the
+// output channels (JB * C independent multiply-add chains, enough to hide their latency),
+// then shifted into place: output column q feeds input column q + j, so lane l of the row
+// takes lane l - j.
+template <int C, int JB>
+inline void gradInputTaps(const TapGradInputArgs& a, const float* wp, const float* g, int64_t i, int64_t j0, __mmask8 outLanes,
+                          __m512* row) {
+  __m256 t[JB][C];
+#pragma GCC unroll 2
+  for (int jb = 0; jb < JB; jb++)
+#pragma GCC unroll 8
+    for (int cc = 0; cc < C; cc++) t[jb][cc] = _mm256_setzero_ps();
+  const int64_t plane = a.oh * a.ow, tapStride = a.o * C;
+  const float* wt = wp + (i * a.kw + j0) * tapStride;
+  for (int64_t o = 0; o < a.o; o++, wt += C) {
+    const __m256 gv = _mm256_maskz_loadu_ps(outLanes, g + o * plane);
+#pragma GCC unroll 2
+    for (int jb = 0; jb < JB; jb++)
+#pragma GCC unroll 8
+      for (int cc = 0; cc < C; cc++) t[jb][cc] = _mm256_fmadd_ps(_mm256_set1_ps(wt[jb * tapStride + cc]), gv, t[jb][cc]);
+  }
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+#pragma GCC unroll 2
+  for (int jb = 0; jb < JB; jb++) {
+    const int64_t j = j0 + jb;
+    const __m512i shift = _mm512_sub_epi32(lane, _mm512_set1_epi32(int32_t(j)));
+    const __mmask16 lanes = __mmask16(0xFFu << j);
+#pragma GCC unroll 8
+    for (int cc = 0; cc < C; cc++)
+      row[cc] = _mm512_add_ps(row[cc], _mm512_maskz_permutexvar_ps(lanes, shift, _mm512_castps256_ps512(t[jb][cc])));
+  }
+}
+
+// Input gradient of image b for C input channels (compile time: one row accumulator
+// each). wp: the weights repacked [(i, j)][o][C] so each tap's weights are read in order.
+template <int C>
+void gradInputImage(const TapGradInputArgs& a, const float* wp, int64_t b) {
+  const __mmask8 outLanes = __mmask8((1u << a.ow) - 1);
+  const __mmask16 rowLanes = __mmask16((1u << a.w) - 1);
+  for (int64_t r = 0; r < a.h; r++) {
+    __m512 row[C];
+#pragma GCC unroll 8
+    for (int cc = 0; cc < C; cc++) row[cc] = _mm512_setzero_ps();
+    for (int64_t i = 0; i < a.kh; i++) {
+      const int64_t oy = r - i;  // the output row that reaches input row r through kernel row i
+      if (oy < 0 || oy >= a.oh) continue;
+      const float* g = a.gy + (b * a.o * a.oh + oy) * a.ow;
+      int64_t j = 0;
+      for (; j + 2 <= a.kw; j += 2) gradInputTaps<C, 2>(a, wp, g, i, j, outLanes, row);
+      if (j < a.kw) gradInputTaps<C, 1>(a, wp, g, i, j, outLanes, row);
+    }
+#pragma GCC unroll 8
+    for (int cc = 0; cc < C; cc++) _mm512_mask_storeu_ps(a.gx + ((b * a.c + cc) * a.h + r) * a.w, rowLanes, row[cc]);
+  }
+}
+
+using GradInputFn = void (*)(const TapGradInputArgs&, const float*, int64_t);
+
+GradInputFn gradInputFor(int64_t c) {
+  switch (c) {
+    case 1: return &gradInputImage<1>;
+    case 2: return &gradInputImage<2>;
+    case 3: return &gradInputImage<3>;
+    case 4: return &gradInputImage<4>;
+    case 5: return &gradInputImage<5>;
+    case 6: return &gradInputImage<6>;
+    case 7: return &gradInputImage<7>;
+    case 8: return &gradInputImage<8>;
+    default: return nullptr;
+  }
+}
+
 }  // namespace
+
+void convTapGradInputFloat32(const TapGradInputArgs& a) {
+  const GradInputFn fn = gradInputFor(a.c);
+  std::vector<float> packed(size_t(a.kh * a.kw * a.o * a.c));
+  for (int64_t o = 0; o < a.o; o++)
+    for (int64_t c = 0; c < a.c; c++)
+      for (int64_t t = 0; t < a.kh * a.kw; t++) packed[size_t((t * a.o + o) * a.c + c)] = a.weight[(o * a.c + c) * a.kh * a.kw + t];
+  parallelFor(a.n, 2, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) fn(a, packed.data(), b);
+  });
+}
 
 void convTapGradWeightChannelsLastFloat32(const TapGradWeightArgs& a) {
   const BlockFn fn = channelsLastFor(a.kh, a.kw);
