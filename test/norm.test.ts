@@ -6,6 +6,7 @@
  */
 import * as torch from '../lib';
 import { native } from '../lib/native';
+import { capabilities, underCapability } from './helpers/capabilities';
 import { loadFixture } from './helpers/fixtures';
 import { FixtureTensor, expectMatches, fromFixture } from './helpers/tensors';
 
@@ -174,20 +175,11 @@ describe('batchNorm matches PyTorch', () => {
 });
 
 describe('every CPU capability and thread count matches PyTorch (the kernels are built per ISA)', () => {
-  test.each(['default', 'avx2', 'avx512'] as const)('%s', (cap) => {
-    const threads0 = torch.getNumThreads();
-    try {
-      torch.backend.setCpuCapability(cap);
-      for (const threads of [1, 2]) {
-        torch.setNumThreads(threads);
-        fixture.batchNorm.forEach(checkBatchNorm);
-        fixture.layerNorm.forEach(checkLayerNorm);
-      }
-    } finally {
-      torch.backend.setCpuCapability('avx512');
-      torch.setNumThreads(threads0);
-    }
-  });
+  test.each(capabilities)('%s', (cap) =>
+    underCapability(cap, () => {
+      fixture.batchNorm.forEach(checkBatchNorm);
+      fixture.layerNorm.forEach(checkLayerNorm);
+    }));
 });
 
 describe('layerNorm and groupNorm match PyTorch', () => {

@@ -6,6 +6,7 @@
  */
 import * as torch from '../lib';
 import { native } from '../lib/native';
+import { capabilities, underCapability } from './helpers/capabilities';
 import { loadFixture } from './helpers/fixtures';
 import { FixtureTensor, dtypeNamed, expectMatches, fromFixture } from './helpers/tensors';
 import { Rng } from './helpers/random';
@@ -85,19 +86,7 @@ describe('values, indices, gradients and layouts match PyTorch', () => {
 
 describe('every CPU capability and thread count gives the same results', () => {
   const picks = fixture.values;
-  test.each(['default', 'avx2', 'avx512'] as const)('%s', (cap) => {
-    const threads0 = torch.getNumThreads();
-    try {
-      torch.backend.setCpuCapability(cap);
-      for (const threads of [1, 2]) {
-        torch.setNumThreads(threads);
-        for (const c of picks) checkCase(c);
-      }
-    } finally {
-      torch.backend.setCpuCapability('avx512');
-      torch.setNumThreads(threads0);
-    }
-  });
+  test.each(capabilities)('%s', (cap) => underCapability(cap, () => picks.forEach(checkCase)));
 });
 
 describe('the 2x2 stride-2 max pool row kernel agrees with the general paths', () => {

@@ -327,6 +327,31 @@ void maxRowInterior(const T* in, int64_t sH, int64_t width, Span hs, int64_t kw,
 }
 
 #if defined(__AVX512F__)
+// 16 outputs from x on: the two rows' even and odd elements split by permutes, the later
+// window elements taking over where greater or NaN, their offsets tracked alongside.
+// lo / hi mask the 32 input floats of each row, out the 16 outputs (all set but on a row's
+// last, partial step, whose masked-off lanes are neither read nor stored).
+inline void max2x2Step(const float* r0, const float* r1, int64_t x, int64_t flat0, const __m512i (&offs)[3], __mmask16 lo,
+                       __mmask16 hi, __mmask16 outMask, float* __restrict out, int64_t* __restrict ind) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + 2 * x), a1 = _mm512_maskz_loadu_ps(hi, r0 + 2 * x + 16);
+  const __m512 b0 = _mm512_maskz_loadu_ps(lo, r1 + 2 * x), b1 = _mm512_maskz_loadu_ps(hi, r1 + 2 * x + 16);
+  const __m512 later[3] = {_mm512_permutex2var_ps(a0, odd, a1), _mm512_permutex2var_ps(b0, even, b1),
+                           _mm512_permutex2var_ps(b0, odd, b1)};
+  __m512 best = _mm512_permutex2var_ps(a0, even, a1);
+  __m512i off = _mm512_setzero_si512();
+  for (int k = 0; k < 3; k++) {
+    const __mmask16 take = _mm512_cmp_ps_mask(later[k], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(later[k], later[k], _CMP_UNORD_Q);
+    best = _mm512_mask_mov_ps(best, take, later[k]);
+    off = _mm512_mask_mov_epi32(off, take, offs[k]);
+  }
+  _mm512_mask_storeu_ps(out + x, outMask, best);
+  const __m512i flat = _mm512_add_epi32(_mm512_add_epi32(_mm512_set1_epi32(int32_t(flat0 + 2 * x)), even), off);
+  _mm512_mask_storeu_epi64(ind + x, __mmask8(outMask), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(flat)));
+  _mm512_mask_storeu_epi64(ind + x + 8, __mmask8(outMask >> 8), _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(flat, 1)));
+}
+
 // 2x2 windows at stride 2 (the common max-pool), float, on the AVX-512 build: 16 outputs
 // per step from two input rows - even and odd columns split with one permute each, the
 // four window elements compared in the scalar order (a later element wins when greater or
@@ -334,49 +359,16 @@ void maxRowInterior(const T* in, int64_t sH, int64_t width, Span hs, int64_t kw,
 // on chunk bookkeeping for rows this short (LeNet: 12 outputs).
 inline void max2x2Rows(const float* r0, const float* r1, int64_t count, int64_t flat0, int64_t width,
                        float* __restrict out, int64_t* __restrict ind) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
   const __m512i offs[3] = {_mm512_set1_epi32(1), _mm512_set1_epi32(int32_t(width)), _mm512_set1_epi32(int32_t(width + 1))};
+  const __mmask16 all = 0xFFFF;
   int64_t x = 0;
-  for (; x + 16 <= count; x += 16) {
-    const __m512 a0 = _mm512_loadu_ps(r0 + 2 * x), a1 = _mm512_loadu_ps(r0 + 2 * x + 16);
-    const __m512 b0 = _mm512_loadu_ps(r1 + 2 * x), b1 = _mm512_loadu_ps(r1 + 2 * x + 16);
-    const __m512 later[3] = {_mm512_permutex2var_ps(a0, odd, a1), _mm512_permutex2var_ps(b0, even, b1),
-                             _mm512_permutex2var_ps(b0, odd, b1)};
-    __m512 best = _mm512_permutex2var_ps(a0, even, a1);
-    __m512i off = _mm512_setzero_si512();
-    for (int k = 0; k < 3; k++) {
-      const __mmask16 take = _mm512_cmp_ps_mask(later[k], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(later[k], later[k], _CMP_UNORD_Q);
-      best = _mm512_mask_mov_ps(best, take, later[k]);
-      off = _mm512_mask_mov_epi32(off, take, offs[k]);
-    }
-    _mm512_storeu_ps(out + x, best);
-    const __m512i flat = _mm512_add_epi32(_mm512_add_epi32(_mm512_set1_epi32(int32_t(flat0 + 2 * x)), even), off);
-    _mm512_storeu_si512(ind + x, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(flat)));
-    _mm512_storeu_si512(ind + x + 8, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(flat, 1)));
-  }
+  for (; x + 16 <= count; x += 16) max2x2Step(r0, r1, x, flat0, offs, all, all, all, out, ind);
   if (x < count) {
-    // The last 1 to 15 outputs (all of a row for LeNet's 12 and 4): the same steps on
-    // masked loads and stores; masked-off lanes read nothing and are never stored.
+    // The last 1 to 15 outputs (all of a row for LeNet's 12 and 4).
     const int64_t left = count - x;
-    const __mmask16 m = __mmask16((1u << left) - 1);
-    const __mmask16 lo = left >= 8 ? __mmask16(0xFFFF) : __mmask16((1u << (2 * left)) - 1);
+    const __mmask16 lo = left >= 8 ? all : __mmask16((1u << (2 * left)) - 1);
     const __mmask16 hi = left > 8 ? __mmask16((1u << (2 * left - 16)) - 1) : __mmask16(0);
-    const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + 2 * x), a1 = _mm512_maskz_loadu_ps(hi, r0 + 2 * x + 16);
-    const __m512 b0 = _mm512_maskz_loadu_ps(lo, r1 + 2 * x), b1 = _mm512_maskz_loadu_ps(hi, r1 + 2 * x + 16);
-    const __m512 later[3] = {_mm512_permutex2var_ps(a0, odd, a1), _mm512_permutex2var_ps(b0, even, b1),
-                             _mm512_permutex2var_ps(b0, odd, b1)};
-    __m512 best = _mm512_permutex2var_ps(a0, even, a1);
-    __m512i off = _mm512_setzero_si512();
-    for (int k = 0; k < 3; k++) {
-      const __mmask16 take = _mm512_cmp_ps_mask(later[k], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(later[k], later[k], _CMP_UNORD_Q);
-      best = _mm512_mask_mov_ps(best, take, later[k]);
-      off = _mm512_mask_mov_epi32(off, take, offs[k]);
-    }
-    _mm512_mask_storeu_ps(out + x, m, best);
-    const __m512i flat = _mm512_add_epi32(_mm512_add_epi32(_mm512_set1_epi32(int32_t(flat0 + 2 * x)), even), off);
-    _mm512_mask_storeu_epi64(ind + x, __mmask8(m), _mm512_cvtepi32_epi64(_mm512_castsi512_si256(flat)));
-    _mm512_mask_storeu_epi64(ind + x + 8, __mmask8(m >> 8), _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(flat, 1)));
+    max2x2Step(r0, r1, x, flat0, offs, lo, hi, __mmask16((1u << left) - 1), out, ind);
   }
 }
 #endif
