@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include "core/allocator.h"
 #include "core/thread_pool.h"
@@ -68,14 +69,23 @@ int64_t grainFor(int64_t elementsPerItem) { return std::max<int64_t>(1, kGrainEl
 typedef double Lanes __attribute__((vector_size(64)));
 
 // Readers of one summand at a fixed offset: ScalarAt gives one element as a double,
-// LanesAt the eight consecutive elements from there as Lanes.
+// LanesAt the eight consecutive elements from there as Lanes, ElemAt one element as T
+// (kNarrow: the summands are computed in T, for short runs folded into doubles).
 template <class T>
 struct ScalarAt {
+  static constexpr bool kNarrow = false;
   int64_t off;
   double operator()(const T* p) const { return double(p[off]); }
 };
 template <class T>
+struct ElemAt {
+  static constexpr bool kNarrow = true;
+  int64_t off;
+  T operator()(const T* p) const { return p[off]; }
+};
+template <class T>
 struct LanesAt {
+  static constexpr bool kNarrow = false;
   int64_t off;
   Lanes operator()(const T* p) const {
     if constexpr (std::is_same<T, float>::value) {
@@ -127,25 +137,38 @@ void sumPerChannel(const NormShape& s, const F& f, double* out) {
   const int64_t positionStride = s.inner > 1 ? s.innerStride : s.outerStride;
   const int64_t blocks = std::min(positions, kMaxBlocks);
   const int64_t perBlock = (positions + blocks - 1) / blocks;
-  const int64_t cs = s.channelStride;
-  Scratch<> partial{size_t(blocks * C * K)};
+  // Summands in T into `runs` (as wide as the vectors go, no conversions), folded into
+  // the block's double sums every kRowRun positions, so no T sum runs longer than that.
+  // Consecutive positions add into kRuns different copies: one copy would chain every
+  // position's adds through a store and a load of the same sums.
+  constexpr int64_t kRowRun = 64, kRuns = 4;  // kRuns: a power of 2
+  const int64_t cs = s.channelStride, width = C * K;
+  Scratch<> partial{size_t(blocks * width)};
   parallelFor(blocks, grainFor(perBlock * C), [&](int64_t first, int64_t last) {
+    std::vector<T> runs(size_t(kRuns * width), T(0));
     for (int64_t blk = first; blk < last; blk++) {
-      double* acc = partial.data() + blk * C * K;
-      const int64_t end = std::min(positions, (blk + 1) * perBlock);
-      for (int64_t p = blk * perBlock; p < end; p++) {
-        const int64_t base = p * positionStride;
-        if (cs == 1)
-          for (int64_t c = 0; c < C; c++) f(c, ScalarAt<T>{base + c}, acc + c, C);
-        else
-          for (int64_t c = 0; c < C; c++) f(c, ScalarAt<T>{base + c * cs}, acc + c, C);
+      double* acc = partial.data() + blk * width;
+      const int64_t begin = blk * perBlock, end = std::min(positions, (blk + 1) * perBlock);
+      for (int64_t p0 = begin; p0 < end; p0 += kRowRun) {
+        const int64_t p1 = std::min(end, p0 + kRowRun);
+        for (int64_t p = p0; p < p1; p++) {
+          const int64_t base = p * positionStride;
+          T* run = runs.data() + ((p - p0) & (kRuns - 1)) * width;
+          if (cs == 1)
+            for (int64_t c = 0; c < C; c++) f(c, ElemAt<T>{base + c}, run + c, C);
+          else
+            for (int64_t c = 0; c < C; c++) f(c, ElemAt<T>{base + c * cs}, run + c, C);
+        }
+        for (int64_t r = 0; r < kRuns; r++)
+          for (int64_t i = 0; i < width; i++) acc[i] += double(runs[size_t(r * width + i)]);
+        std::fill(runs.begin(), runs.end(), T(0));
       }
     }
   });
   for (int64_t c = 0; c < C; c++)
     for (int k = 0; k < K; k++) {
       double total = 0;
-      for (int64_t blk = 0; blk < blocks; blk++) total += partial[size_t(blk * C * K + k * C + c)];
+      for (int64_t blk = 0; blk < blocks; blk++) total += partial[size_t(blk * width + k * C + c)];
       out[c * K + k] = total;
     }
 }
@@ -202,11 +225,19 @@ void normStats(const NormShape& s, const T* x, T* mean, T* var) {
   sumPerChannel<1, T>(s, [x](int64_t, auto at, auto* acc, int64_t) { acc[0] += at(x); }, sums.data());
   for (int64_t c = 0; c < C; c++) means[size_t(c)] = count > 0 ? sums[size_t(c)] / double(count) : 0.0;
   const double* m = means.data();
+  Scratch<T> narrowMeans{size_t(C)};
+  for (int64_t c = 0; c < C; c++) narrowMeans[size_t(c)] = T(m[c]);
+  const T* mt = narrowMeans.data();
   sumPerChannel<1, T>(
       s,
-      [x, m](int64_t c, auto at, auto* acc, int64_t) {
-        const auto d = at(x) - m[c];
-        acc[0] += d * d;
+      [x, m, mt](int64_t c, auto at, auto* acc, int64_t) {
+        if constexpr (decltype(at)::kNarrow) {
+          const T d = at(x) - mt[c];
+          acc[0] += d * d;
+        } else {
+          const auto d = at(x) - m[c];
+          acc[0] += d * d;
+        }
       },
       sums.data());
   for (int64_t c = 0; c < C; c++) {
@@ -267,7 +298,8 @@ void batchNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
       [=](int64_t c, auto at, auto* acc, int64_t ks) {
         const auto g = at(dy);
         acc[0] += g;
-        acc[ks] += g * (at(x) - double(mean[c]));
+        if constexpr (decltype(at)::kNarrow) acc[ks] += g * (at(x) - mean[c]);
+        else acc[ks] += g * (at(x) - double(mean[c]));
       },
       sums.data());
   for (int64_t c = 0; c < C; c++) {
@@ -351,15 +383,20 @@ void rowGradInput(const RowView<Step, T>& r, const T* w, T* out, int64_t count, 
   for (int64_t b = 0; b < count; b++) out[r.at(b)] = kg * r.g[r.at(b)] * w[b] - k0 - (r.x[r.at(b)] - mt) * kx;
 }
 
-// acc[b] += dy * (x - m) * is (weight's gradient), acc[count + b] += dy (bias').
+// acc[b] += dy * (x - m) * is (weight's gradient), acc[count + b] += dy (bias'), in T
+// (float rows vectorise twice as wide, without conversions): the caller folds acc into
+// double sums every kAffineRun rows, so no float sum runs over more than that.
 template <int64_t Step, class T>
-void rowAffineGrads(const RowView<Step, T>& r, double* acc, int64_t count, double m, double is) {
+void rowAffineGrads(const RowView<Step, T>& r, T* acc, int64_t count, double m, double is) {
+  const T mt = T(m), ist = T(is);
   for (int64_t b = 0; b < count; b++) {
-    const double g = double(r.g[r.at(b)]);
-    acc[b] += g * (double(r.x[r.at(b)]) - m) * is;
+    const T g = r.g[r.at(b)];
+    acc[b] += g * (r.x[r.at(b)] - mt) * ist;
     acc[count + b] += g;
   }
 }
+
+constexpr int64_t kAffineRun = 64;
 
 template <class T>
 void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mean, const T* invstd, const T* weight,
@@ -385,10 +422,11 @@ void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
   const int64_t perBlock = (rows + blocks - 1) / blocks;
   Scratch<> partial{affine ? size_t(blocks * inner * 2) : 0};
   parallelFor(blocks, grainFor(perBlock * n), [&](int64_t first, int64_t last) {
+    std::vector<T> run(affine ? size_t(inner * 2) : 0);
     for (int64_t blk = first; blk < last; blk++) {
       double* acc = partial.data() + blk * inner * 2;
-      const int64_t end = std::min(rows, (blk + 1) * perBlock);
-      for (int64_t c = blk * perBlock; c < end; c++) {
+      const int64_t begin = blk * perBlock, end = std::min(rows, (blk + 1) * perBlock);
+      for (int64_t c = begin; c < end; c++) {
         const double m = double(mean[c]), is = double(invstd[c]);
         if (dx) {
           double sumG = 0, sumGX = 0;
@@ -407,8 +445,12 @@ void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
         if (affine) {
           for (int64_t a = 0; a < s.outer; a++) {
             const int64_t base = segment(a, c);
-            if (unit) rowAffineGrads(RowView<1, T>{dy + base, x + base, 1}, acc, inner, m, is);
-            else rowAffineGrads(RowView<0, T>{dy + base, x + base, s.innerStride}, acc, inner, m, is);
+            if (unit) rowAffineGrads(RowView<1, T>{dy + base, x + base, 1}, run.data(), inner, m, is);
+            else rowAffineGrads(RowView<0, T>{dy + base, x + base, s.innerStride}, run.data(), inner, m, is);
+          }
+          if ((c - begin + 1) % kAffineRun == 0 || c + 1 == end) {
+            for (int64_t b = 0; b < inner * 2; b++) acc[b] += double(run[size_t(b)]);
+            std::fill(run.begin(), run.end(), T(0));
           }
         }
       }
