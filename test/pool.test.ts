@@ -94,14 +94,15 @@ describe('the 2x2 stride-2 max pool row kernel agrees with the general paths', (
   // sizes (the last row or column left out), ties and NaNs (a later element wins when
   // greater or NaN, as PyTorch): values and indices must match the channels_last kernel
   // and the strided general path exactly, forward and backward.
-  test.each([[2, 3, 8, 8], [2, 3, 24, 24], [1, 2, 7, 41], [1, 1, 4, 70]])('x[%i,%i,%i,%i]', (n, c, h, w) => {
+  test.each([[2, 3, 8, 8], [2, 3, 24, 24], [1, 2, 7, 41], [1, 1, 4, 70], [1, 11, 6, 10]])('x[%i,%i,%i,%i]', (n, c, h, w) => {
     const rng = new Rng(h * 100 + w);
     const values = Array.from({ length: n * c * h * w }, () => (rng.next() < 0.1 ? NaN : Math.round(rng.next() * 6)));
     const x = torch.tensor(values).reshape(n, c, h, w);
     const runs = [x, x.contiguous({ memoryFormat: torch.channelsLast }), x.transpose(2, 3).contiguous().transpose(2, 3)].map((t) => {
       t = t.detach().requiresGrad_();
       const [y, idx] = F.maxPool2d(t, { kernelSize: 2, returnIndices: true }) as [torch.Tensor, torch.Tensor];
-      const [g] = torch.autograd.grad(y, t, torch.arange(y.numel()).reshape(y.shape).float());
+      // The gradient in the output's layout (emptyLike keeps it), as a channels_last network passes it.
+      const [g] = torch.autograd.grad(y, t, torch.emptyLike(y).copy_(torch.arange(y.numel()).reshape(y.shape).float()));
       return [y.contiguous().tolist(), idx.contiguous().tolist(), (g as torch.Tensor).contiguous().tolist()];
     });
     expect(runs[0][0]).toEqual(runs[1][0]);
@@ -266,6 +267,22 @@ describe('native boundary', () => {
     writeMeta(1, 1, 4, 4, 3, 3, 0, 0);
     expect(() => native.pool2d(3, big._storage.bytes, small._storage.bytes)).toThrow(/outside its storage/);
   });
+  test('a saved index inside its plane but outside its window is followed (channels_last 2x2 backward falls back)', () => {
+    const x = torch.randn([1, 9, 4, 4]).contiguous({ memoryFormat: torch.channelsLast }).requiresGrad_();
+    const [out, idx] = F.maxPool2d(x, 2, { returnIndices: true }) as [torch.Tensor, torch.Tensor];
+    // Channel 4's top-left window now points at the bottom-right corner (flat 15).
+    const flat = idx.permute(0, 2, 3, 1).contiguous();
+    expect(idx.isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+    idx.permute(0, 2, 3, 1).data()[4] = BigInt(15); // the same memory, row-major (n, h, w, c)
+    const [g] = torch.autograd.grad(out, x, torch.onesLike(out)) as torch.Tensor[]; // a dense channels_last gradient
+    const expected = Array.from({ length: 9 }, () => new Array<number>(16).fill(0));
+    const saved = flat.tolist() as number[][][][];
+    saved[0].forEach((row) => row.forEach((chans) => chans.forEach((i, c) => (expected[c][i] += 1))));
+    expected[4][saved[0][0][0][4]] -= 1;
+    expected[4][15] += 1;
+    expect(g.reshape(9, 16).tolist()).toEqual(expected);
+  });
+
   test('a saved index outside its plane is refused, not followed', () => {
     const x = torch.randn([1, 1, 4, 4], { requiresGrad: true });
     const [out, idx] = F.maxPool2d(x, 2, { returnIndices: true }) as [torch.Tensor, torch.Tensor];

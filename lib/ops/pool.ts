@@ -103,9 +103,12 @@ export function recordLinear(name: string, input: Tensor, output: Tensor, adjoin
 /**
  * grad_input = scatter of `grad` at `indices` into planes of `inputShape` (max pool's
  * backward). Its derivative with respect to grad is the gather at the same indices.
+ * `windows`: the forward's window geometry when known - the kernel then writes 2x2
+ * stride-2 windows that tile the input directly instead of zeroing and scattering (it
+ * checks every index against its window and falls back otherwise).
  */
-function maxScatter(grad: Tensor, indices: Tensor, inputShape: readonly number[], format: MemoryFormat, backwardName: string): Tensor {
-  const gradInput = poolBackward(PoolOp.maxBackward, grad, indices, inputShape, format, geometry({}));
+function maxScatter(grad: Tensor, indices: Tensor, inputShape: readonly number[], format: MemoryFormat, backwardName: string, windows: Geometry = geometry({})): Tensor {
+  const gradInput = poolBackward(PoolOp.maxBackward, grad, indices, inputShape, format, windows);
   if (needsGrad([grad]))
     recordLinear(doubleBackwardName(backwardName), grad, gradInput, (gg) => maxGather(gg, indices, backwardName), [indices]);
   return gradInput;
@@ -138,7 +141,7 @@ function maxPoolRun(input: Tensor, oh: number, ow: number, g: Geometry, backward
   const shape = input._shape, format = layoutOf(input);
   let usedByGradGraph = false;
   const node = recordLinear(backwardName, input, out, (grad) => {
-    const gradInput = maxScatter(grad, indices, shape, format, backwardName);
+    const gradInput = maxScatter(grad, indices, shape, format, backwardName, g);
     if (gradInput.gradFn) usedByGradGraph = true;
     return gradInput;
   }, [input, indices]);

@@ -371,6 +371,43 @@ inline void max2x2Rows(const float* r0, const float* r1, int64_t count, int64_t 
     max2x2Step(r0, r1, x, flat0, offs, lo, hi, __mmask16((1u << left) - 1), out, ind);
   }
 }
+
+// The channels_last backward of a 2x2 stride-2 max pool whose windows tile the input
+// exactly: each window's four grad_input positions are written once - the output
+// gradient where the saved index points at that position, 0 elsewhere - 8 channels at a
+// time, with no zeroing pass and no scattered adds. Returns false when an index points
+// outside its own window (only possible for indices not made by the forward); the caller
+// then runs the general zero-and-scatter path over everything.
+inline bool max2x2BackwardChannelsLast(const PoolCall& p) {
+  std::atomic<bool> outside{false};
+  parallelFor(p.n * p.oh, 16, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const int64_t n = r / p.oh, y = r % p.oh;
+      for (int64_t x = 0; x < p.ow; x++) {
+        const float* g = at<float>(p.small, n, 0, y, x);
+        const int64_t* ind = at<int64_t>(p.index, n, 0, y, x);
+        const int64_t corner = 2 * y * p.w + 2 * x;
+        const int64_t pos[4] = {corner, corner + 1, corner + p.w, corner + p.w + 1};
+        float* gin[4] = {at<float>(p.big, n, 0, 2 * y, 2 * x), at<float>(p.big, n, 0, 2 * y, 2 * x + 1),
+                         at<float>(p.big, n, 0, 2 * y + 1, 2 * x), at<float>(p.big, n, 0, 2 * y + 1, 2 * x + 1)};
+        for (int64_t c = 0; c < p.c; c += 8) {
+          const int64_t left = p.c - c;
+          const __mmask8 lanes = left >= 8 ? __mmask8(0xFF) : __mmask8((1u << left) - 1);
+          const __m512i iv = _mm512_maskz_loadu_epi64(lanes, ind + c);
+          const __m256 gv = _mm256_maskz_loadu_ps(lanes, g + c);
+          __mmask8 hit = 0;
+          for (int k = 0; k < 4; k++) {
+            const __mmask8 here = _mm512_mask_cmpeq_epi64_mask(lanes, iv, _mm512_set1_epi64(pos[k]));
+            hit |= here;
+            _mm256_mask_storeu_ps(gin[k] + c, lanes, _mm256_maskz_mov_ps(here, gv));
+          }
+          if (hit != lanes) outside.store(true, std::memory_order_relaxed);
+        }
+      }
+    }
+  });
+  return !outside.load();
+}
 #endif
 
 // Average-pool counterpart: interior columns summed a tap at a time across the row (the
@@ -489,6 +526,12 @@ void maxForward(const PoolCall& p) {
 // grad_input[plane][index] += grad_output: one plane (or channel block) per task.
 template <class T>
 void maxBackward(const PoolCall& p) {
+#if defined(__AVX512F__)
+  if (std::is_same<T, float>::value && channelsInner(p, true) && !p.adaptive && p.kh == 2 && p.kw == 2 && p.sh == 2 &&
+      p.sw == 2 && p.ph == 0 && p.pw == 0 && p.dh == 1 && p.dw == 1 && p.h == 2 * p.oh && p.w == 2 * p.ow &&
+      max2x2BackwardChannelsLast(p))
+    return;
+#endif
   const int64_t planeSize = p.h * p.w;
   // Where the plane's rows follow each other evenly (always, for tensors made here), a
   // flat index h * W + w is one multiply away from its element: no division per element.
