@@ -4,7 +4,7 @@
 // repetitions. Usage: node bench/conv.js [threads...]   (default: 1 2)
 'use strict';
 const torch = require('..');
-const { runPytorch, table } = require('./harness');
+const { runPytorch, table, timeAlternating, layoutTable } = require('./harness');
 const F = torch.nn.functional;
 
 const WORKLOADS = {
@@ -27,27 +27,45 @@ function timeIt(fn, repeats) {
   return samples[samples.length >> 1];
 }
 
+/** The forward and forward+backward calls of one workload in one layout. */
+function passes([xs, ws, padding, inputGrad], layout) {
+  const memoryFormat = layout === 'channels_last' ? torch.channelsLast : torch.contiguousFormat;
+  const x = torch.randn(xs).contiguous({ memoryFormat });
+  const w = torch.randn(ws).contiguous({ memoryFormat });
+  const b = torch.randn([ws[0]]);
+  const xg = x.clone().requiresGrad_(inputGrad), wg = w.clone().requiresGrad_(), bg = b.clone().requiresGrad_();
+  const g = torch.noGrad(() => torch.randnLike(F.conv2d(x, w, b, { padding })));
+  return {
+    fwd: () => F.conv2d(x, w, b, { padding }).dispose(),
+    'fwd+bwd': () => {
+      xg.grad = null;
+      wg.grad = null;
+      bg.grad = null;
+      F.conv2d(xg, wg, bg, { padding }).backward(g);
+    },
+  };
+}
+
 function runTensorgrad() {
   const results = {};
-  for (const [name, [xs, ws, padding, inputGrad]] of Object.entries(WORKLOADS)) {
-    const repeats = xs[1] >= 64 && xs[2] >= 28 ? 3 : 15;
-    for (const layout of ['NCHW', 'channels_last']) {
-      const memoryFormat = layout === 'channels_last' ? torch.channelsLast : torch.contiguousFormat;
-      const x = torch.randn(xs).contiguous({ memoryFormat });
-      const w = torch.randn(ws).contiguous({ memoryFormat });
-      const b = torch.randn([ws[0]]);
-      results[`${name} ${layout} fwd`] = timeIt(() => F.conv2d(x, w, b, { padding }).dispose(), repeats);
-      const xg = x.clone().requiresGrad_(inputGrad), wg = w.clone().requiresGrad_(), bg = b.clone().requiresGrad_();
-      const g = torch.noGrad(() => torch.randnLike(F.conv2d(x, w, b, { padding })));
-      results[`${name} ${layout} fwd+bwd`] = timeIt(() => {
-        xg.grad = null;
-        wg.grad = null;
-        bg.grad = null;
-        F.conv2d(xg, wg, bg, { padding }).backward(g);
-      }, repeats);
-    }
+  for (const [name, spec] of Object.entries(WORKLOADS)) {
+    const repeats = spec[0][1] >= 64 && spec[0][2] >= 28 ? 3 : 15;
+    for (const layout of ['NCHW', 'channels_last'])
+      for (const [pass, fn] of Object.entries(passes(spec, layout))) results[`${name} ${layout} ${pass}`] = timeIt(fn, repeats);
   }
   return results;
+}
+
+/** channels_last against NCHW in tensorgrad, sampled alternately (issue 4's criterion). */
+function runLayouts() {
+  const rows = {};
+  for (const [name, spec] of Object.entries(WORKLOADS)) {
+    const big = spec[0][1] >= 64 && spec[0][2] >= 28;
+    const [nchw, cl] = [passes(spec, 'NCHW'), passes(spec, 'channels_last')];
+    for (const pass of Object.keys(nchw))
+      rows[`${name} ${pass}`] = timeAlternating([nchw[pass], cl[pass]], big ? { rounds: 5, minMs: 1, warmMs: 0 } : {});
+  }
+  return rows;
 }
 
 const threadCounts = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -55,4 +73,5 @@ for (const threads of threadCounts.length ? threadCounts : [1, 2]) {
   torch.setNumThreads(threads);
   const ours = runTensorgrad();
   table(`conv2d, ${threads} thread(s), float32`, ours, runPytorch('conv_pytorch.py', threads));
+  layoutTable(`conv2d in tensorgrad, ${threads} thread(s): channels_last against NCHW, alternating samples`, runLayouts());
 }

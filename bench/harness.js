@@ -29,6 +29,43 @@ function timeIt(fn, { minMs = 200, repeats = 5, warmMs = 300 } = {}) {
   return samples[Math.floor(samples.length / 2)];
 }
 
+/**
+ * Median ms per call of each of `fns`, sampled in alternation (a, b, a, b, ...) after a
+ * warm-up of each: for comparing variants of one workload (issue 4: channels_last against
+ * NCHW) on a machine whose speed drifts by tens of percent within minutes - one block of
+ * samples after the other lets a slow spell land on one side only.
+ */
+function timeAlternating(fns, { rounds = 9, minMs = 40, warmMs = 150 } = {}) {
+  const iters = fns.map((fn) => {
+    const warmUntil = Date.now() + warmMs;
+    do fn();
+    while (Date.now() < warmUntil);
+    let n = 1;
+    for (;;) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) fn();
+      if (Number(process.hrtime.bigint() - t0) / 1e6 >= minMs || n > 1e6) return n;
+      n *= 2;
+    }
+  });
+  const samples = fns.map(() => []);
+  for (let r = 0; r < rounds; r++)
+    fns.forEach((fn, k) => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < iters[k]; i++) fn();
+      samples[k].push(Number(process.hrtime.bigint() - t0) / 1e6 / iters[k]);
+    });
+  return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
+}
+
+/** Prints, per workload, the two layouts' alternating medians and channels_last / NCHW. */
+function layoutTable(title, rows) {
+  console.log(`\n${title}`);
+  console.log('| workload | NCHW | channels_last | channels_last / NCHW |');
+  console.log('|---|---|---|---|');
+  for (const [name, [nchw, cl]] of Object.entries(rows)) console.log(`| ${name} | ${fmt(nchw)} | ${fmt(cl)} | ${(cl / nchw).toFixed(2)} |`);
+}
+
 function hasTorch() {
   const r = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
   return r.status === 0;
@@ -73,4 +110,4 @@ function table(title, ours, theirs) {
   }
 }
 
-module.exports = { timeIt, runPytorch, table, hasTorch };
+module.exports = { timeIt, timeAlternating, runPytorch, table, layoutTable, hasTorch };

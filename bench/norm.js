@@ -10,7 +10,7 @@
  */
 'use strict';
 const path = require('path');
-const { timeIt, runPytorch, table } = require('./harness');
+const { timeIt, timeAlternating, runPytorch, table, layoutTable } = require('./harness');
 
 const torch = require(process.env.TENSORGRAD_DIST ? path.resolve(process.env.TENSORGRAD_DIST) : '../dist');
 const F = torch.nn.functional;
@@ -36,31 +36,39 @@ function make(w) {
   return { x, op: (t) => F.layerNorm(t, [256], { weight, bias }), params: [weight, bias] };
 }
 
+/** The timed call of one workload. */
+function callOf(w) {
+  const { x, op, params } = make(w);
+  if (w.pass === 'fwd') return () => torch.noGrad(() => op(x)).dispose();
+  x.requiresGrad_();
+  // The gradient in the input's layout, as a channels_last network passes it back.
+  const g = torch.randn([...x.shape]).contiguous({ memoryFormat: w.layout === 'channels_last' ? torch.channelsLast : torch.contiguousFormat });
+  return () => {
+    const y = op(x);
+    const grads = torch.autograd.grad(y, [x, ...params], g);
+    y.dispose();
+    for (const t of grads) t.dispose();
+  };
+}
+
 function runTensorgrad(threads) {
   torch.setNumThreads(threads);
   const results = {};
-  for (const w of workloads()) {
-    const { x, op, params } = make(w);
-    let fn;
-    if (w.pass === 'fwd') fn = () => torch.noGrad(() => op(x)).dispose();
-    else {
-      x.requiresGrad_();
-      // The gradient in the input's layout, as a channels_last network passes it back.
-      const g = torch.randn([...x.shape]).contiguous({ memoryFormat: w.layout === 'channels_last' ? torch.channelsLast : torch.contiguousFormat });
-      fn = () => {
-        const y = op(x);
-        const grads = torch.autograd.grad(y, [x, ...params], g);
-        y.dispose();
-        for (const t of grads) t.dispose();
-      };
-    }
-    results[w.name] = timeIt(fn, { minMs: 300, repeats: 5 });
-  }
+  for (const w of workloads()) results[w.name] = timeIt(callOf(w), { minMs: 300, repeats: 5 });
   return results;
+}
+
+/** batchNorm's channels_last against NCHW in tensorgrad, sampled alternately (issue 4). */
+function runLayouts() {
+  const rows = {};
+  for (const pass of ['fwd', 'fwd+bwd'])
+    rows[`batchNorm2d (64,32,24,24) ${pass}`] = timeAlternating(['NCHW', 'channels_last'].map((layout) => callOf({ kind: 'bn', layout, pass })));
+  return rows;
 }
 
 for (const threads of [1, 2]) {
   const ours = runTensorgrad(threads);
   const theirs = runPytorch('norm_pytorch.py', threads);
   table(`float32, ${threads} thread${threads > 1 ? 's' : ''}`, ours, theirs);
+  layoutTable(`batchNorm in tensorgrad, ${threads} thread${threads > 1 ? 's' : ''}: channels_last against NCHW, alternating samples`, runLayouts());
 }
