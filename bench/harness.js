@@ -4,21 +4,25 @@
 const { spawnSync } = require('child_process');
 const path = require('path');
 
-/** Median milliseconds per call of fn, after warm-up, over `repeats` timed batches. */
-function timeIt(fn, { minMs = 200, repeats = 5, warmMs = 300 } = {}) {
-  // Warm-up by time, not by count: the JIT settles on a small autograd graph only after
-  // thousands of calls (3 calls left the course's example 4x slower than its steady state).
+/**
+ * Warms fn up for warmMs, then returns how many calls make a batch of at least batchMs.
+ * Warm-up by time, not by count: the JIT settles on a small autograd graph only after
+ * thousands of calls (3 calls left the course's example 4x slower than its steady state).
+ */
+function batchSize(fn, warmMs, batchMs) {
   const warmUntil = Date.now() + warmMs;
   do fn();
   while (Date.now() < warmUntil);
-  let iters = 1;
-  for (;;) {
+  for (let iters = 1; ; iters *= 2) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < iters; i++) fn();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms >= minMs / repeats || iters > 1e7) break;
-    iters *= 2;
+    if (Number(process.hrtime.bigint() - t0) / 1e6 >= batchMs || iters > 1e7) return iters;
   }
+}
+
+/** Median milliseconds per call of fn, after warm-up, over `repeats` timed batches. */
+function timeIt(fn, { minMs = 200, repeats = 5, warmMs = 300 } = {}) {
+  const iters = batchSize(fn, warmMs, minMs / repeats);
   const samples = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = process.hrtime.bigint();
@@ -36,18 +40,7 @@ function timeIt(fn, { minMs = 200, repeats = 5, warmMs = 300 } = {}) {
  * samples after the other lets a slow spell land on one side only.
  */
 function timeAlternating(fns, { rounds = 9, minMs = 40, warmMs = 150 } = {}) {
-  const iters = fns.map((fn) => {
-    const warmUntil = Date.now() + warmMs;
-    do fn();
-    while (Date.now() < warmUntil);
-    let n = 1;
-    for (;;) {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < n; i++) fn();
-      if (Number(process.hrtime.bigint() - t0) / 1e6 >= minMs || n > 1e6) return n;
-      n *= 2;
-    }
-  });
+  const iters = fns.map((fn) => batchSize(fn, warmMs, minMs));
   const samples = fns.map(() => []);
   for (let r = 0; r < rounds; r++)
     fns.forEach((fn, k) => {
