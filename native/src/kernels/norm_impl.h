@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstring>
 #include <type_traits>
-#include <vector>
 
 #include "core/allocator.h"
 #include "core/thread_pool.h"
@@ -145,7 +144,7 @@ void sumPerChannel(const NormShape& s, const F& f, double* out) {
   const int64_t cs = s.channelStride, width = C * K;
   Scratch<> partial{size_t(blocks * width)};
   parallelFor(blocks, grainFor(perBlock * C), [&](int64_t first, int64_t last) {
-    std::vector<T> runs(size_t(kRuns * width), T(0));
+    Scratch<T> runs{size_t(kRuns * width)};  // zeroed
     for (int64_t blk = first; blk < last; blk++) {
       double* acc = partial.data() + blk * width;
       const int64_t begin = blk * perBlock, end = std::min(positions, (blk + 1) * perBlock);
@@ -161,7 +160,7 @@ void sumPerChannel(const NormShape& s, const F& f, double* out) {
         }
         for (int64_t r = 0; r < kRuns; r++)
           for (int64_t i = 0; i < width; i++) acc[i] += double(runs[size_t(r * width + i)]);
-        std::fill(runs.begin(), runs.end(), T(0));
+        std::fill(runs.data(), runs.data() + kRuns * width, T(0));
       }
     }
   });
@@ -422,7 +421,7 @@ void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
   const int64_t perBlock = (rows + blocks - 1) / blocks;
   Scratch<> partial{affine ? size_t(blocks * inner * 2) : 0};
   parallelFor(blocks, grainFor(perBlock * n), [&](int64_t first, int64_t last) {
-    std::vector<T> run(affine ? size_t(inner * 2) : 0);
+    Scratch<T> run{affine ? size_t(inner * 2) : 0};  // zeroed
     for (int64_t blk = first; blk < last; blk++) {
       double* acc = partial.data() + blk * inner * 2;
       const int64_t begin = blk * perBlock, end = std::min(rows, (blk + 1) * perBlock);
@@ -450,7 +449,7 @@ void layerNormBackward(const NormShape& s, const T* dy, const T* x, const T* mea
           }
           if ((c - begin + 1) % kAffineRun == 0 || c + 1 == end) {
             for (int64_t b = 0; b < inner * 2; b++) acc[b] += double(run[size_t(b)]);
-            std::fill(run.begin(), run.end(), T(0));
+            std::fill(run.data(), run.data() + inner * 2, T(0));
           }
         }
       }

@@ -380,29 +380,26 @@ inline void max2x2Rows(const float* r0, const float* r1, int64_t count, int64_t 
 // then runs the general zero-and-scatter path over everything.
 inline bool max2x2BackwardChannelsLast(const PoolCall& p) {
   std::atomic<bool> outside{false};
-  parallelFor(p.n * p.oh, 16, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; r++) {
-      const int64_t n = r / p.oh, y = r % p.oh;
-      for (int64_t x = 0; x < p.ow; x++) {
-        const float* g = at<float>(p.small, n, 0, y, x);
-        const int64_t* ind = at<int64_t>(p.index, n, 0, y, x);
-        const int64_t corner = 2 * y * p.w + 2 * x;
-        const int64_t pos[4] = {corner, corner + 1, corner + p.w, corner + p.w + 1};
-        float* gin[4] = {at<float>(p.big, n, 0, 2 * y, 2 * x), at<float>(p.big, n, 0, 2 * y, 2 * x + 1),
-                         at<float>(p.big, n, 0, 2 * y + 1, 2 * x), at<float>(p.big, n, 0, 2 * y + 1, 2 * x + 1)};
-        for (int64_t c = 0; c < p.c; c += 8) {
-          const int64_t left = p.c - c;
-          const __mmask8 lanes = left >= 8 ? __mmask8(0xFF) : __mmask8((1u << left) - 1);
-          const __m512i iv = _mm512_maskz_loadu_epi64(lanes, ind + c);
-          const __m256 gv = _mm256_maskz_loadu_ps(lanes, g + c);
-          __mmask8 hit = 0;
-          for (int k = 0; k < 4; k++) {
-            const __mmask8 here = _mm512_mask_cmpeq_epi64_mask(lanes, iv, _mm512_set1_epi64(pos[k]));
-            hit |= here;
-            _mm256_mask_storeu_ps(gin[k] + c, lanes, _mm256_maskz_mov_ps(here, gv));
-          }
-          if (hit != lanes) outside.store(true, std::memory_order_relaxed);
+  forOutputRows(p, 5 * p.ow * p.c, [&](int64_t n, int64_t y) {
+    for (int64_t x = 0; x < p.ow; x++) {
+      const float* g = at<float>(p.small, n, 0, y, x);
+      const int64_t* ind = at<int64_t>(p.index, n, 0, y, x);
+      const int64_t corner = 2 * y * p.w + 2 * x;
+      const int64_t pos[4] = {corner, corner + 1, corner + p.w, corner + p.w + 1};
+      float* gin[4] = {at<float>(p.big, n, 0, 2 * y, 2 * x), at<float>(p.big, n, 0, 2 * y, 2 * x + 1),
+                       at<float>(p.big, n, 0, 2 * y + 1, 2 * x), at<float>(p.big, n, 0, 2 * y + 1, 2 * x + 1)};
+      for (int64_t c = 0; c < p.c; c += 8) {
+        const int64_t left = p.c - c;
+        const __mmask8 lanes = left >= 8 ? __mmask8(0xFF) : __mmask8((1u << left) - 1);
+        const __m512i iv = _mm512_maskz_loadu_epi64(lanes, ind + c);
+        const __m256 gv = _mm256_maskz_loadu_ps(lanes, g + c);
+        __mmask8 hit = 0;
+        for (int k = 0; k < 4; k++) {
+          const __mmask8 here = _mm512_mask_cmpeq_epi64_mask(lanes, iv, _mm512_set1_epi64(pos[k]));
+          hit |= here;
+          _mm256_mask_storeu_ps(gin[k] + c, lanes, _mm256_maskz_mov_ps(here, gv));
         }
+        if (hit != lanes) outside.store(true, std::memory_order_relaxed);
       }
     }
   });

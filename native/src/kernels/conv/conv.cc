@@ -198,8 +198,8 @@ bool channelsLastTapsApplicable(const ConvGeometry& g, size_t item) {
 
 template <class T>
 void forward(const ConvGeometry& g, T* y, const T* x, const T* w, const T* bias) {
-  // The forward also takes up to 8 input channels (LeNet's second layer: 6), where its
-  // 16-wide rows still beat im2col's 150-deep column matrix.
+  // Up to 8 input channels (LeNet's second layer: 6), where rows of taps in registers
+  // still beat im2col's 150-deep column matrix.
   if (tapsApplicable(g, sizeof(T)) && g.n > 0 && g.oh > 0 && g.o > 0) {
     return isa_avx512::convTapForwardFloat32(TapForwardArgs{reinterpret_cast<const float*>(x), reinterpret_cast<const float*>(w),
                                                             reinterpret_cast<const float*>(bias), reinterpret_cast<float*>(y),
