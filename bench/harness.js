@@ -51,12 +51,17 @@ function timeAlternating(fns, { rounds = 9, minMs = 40, warmMs = 150 } = {}) {
   return samples.map((s) => s.sort((a, b) => a - b)[s.length >> 1]);
 }
 
-/** Prints, per workload, the two layouts' alternating medians and channels_last / NCHW. */
+/**
+ * Prints, per workload, the two layouts' alternating medians and channels_last / NCHW; a
+ * row may carry a note (a workload whose tensors have the same strides in both layouts
+ * runs the same code twice, so its ratio shows only the machine's noise).
+ */
 function layoutTable(title, rows) {
   console.log(`\n${title}`);
   console.log('| workload | NCHW | channels_last | channels_last / NCHW |');
   console.log('|---|---|---|---|');
-  for (const [name, [nchw, cl]] of Object.entries(rows)) console.log(`| ${name} | ${fmt(nchw)} | ${fmt(cl)} | ${(cl / nchw).toFixed(2)} |`);
+  for (const [name, [nchw, cl, note]] of Object.entries(rows))
+    console.log(`| ${name} | ${fmt(nchw)} | ${fmt(cl)} | ${(cl / nchw).toFixed(2)}${note ? ` (${note})` : ''} |`);
 }
 
 function hasTorch() {

@@ -35,7 +35,23 @@ export class Tensor {
   readonly device: Device = cpu;
   /** Set by autograd (lib/autograd): the node that made this tensor, or null for a leaf. */
   gradFn: Node | null = null;
-  grad: Tensor | null = null;
+  /** The gradient (`grad` reads and writes it; tensorgrad's own code uses this field). */
+  _grad: Tensor | null = null;
+  /**
+   * `_grad` is a buffer autograd made that no code outside tensorgrad has been handed (not
+   * read through `grad`, not given to a custom optimizer): zeroGrad may then give its
+   * memory back at once, as PyTorch frees a gradient when its last reference goes, and the
+   * next backward's gradient reuses the warm block instead of new memory.
+   */
+  _gradPrivate = false;
+  get grad(): Tensor | null {
+    this._gradPrivate = false;
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    this._gradPrivate = false;
+    this._grad = g;
+  }
   _requiresGrad = false;
   /** Which output of gradFn this tensor is. */
   _outputNr = 0;
@@ -329,7 +345,7 @@ export class Tensor {
     if (this.gradFn === null || this._retainsGrad) return;
     this._retainsGrad = true;
     this.gradFn.addPreHook(this._outputNr, (g) => {
-      this.grad = this.grad ? this.grad.add(g) : g.detach().clone();
+      this._grad = this._grad ? this._grad.add(g) : g.detach().clone();
     });
   }
   get retainsGrad(): boolean {

@@ -182,3 +182,109 @@ describe('data', () => {
     for (const [x, y] of a) expect(y.tolist()).toEqual((x.tolist() as number[]).map((v) => v * 2));
   });
 });
+
+describe('nllLoss is one NllLossBackward0 node', () => {
+  const f64 = { dtype: torch.float64 };
+  const x = () => torch.randn([5, 4], { ...f64, requiresGrad: true });
+  const targets = torch.tensor([1, -100, 2, 0, 3]);
+  const w = torch.tensor([1, 0, 2, 3], f64);
+  test.each([
+    ['mean', {}],
+    ['sum', { reduction: 'sum' }],
+    ['none', { reduction: 'none' }],
+    ['weight, mean', { weight: w }],
+    ['weight, none', { weight: w, reduction: 'none' }],
+    ['ignoreIndex 0', { ignoreIndex: 0 }],
+  ] as [string, torch.nn.functional.NllOptions][])('%s: gradcheck and gradgradcheck in float64', (_name, opts) => {
+    torch.manualSeed(3);
+    const input = x();
+    const t = opts.ignoreIndex === 0 ? torch.tensor([1, 0, 2, 0, 3]) : targets;
+    expect(F.nllLoss(input, t, opts).gradFn?.name()).toBe('NllLossBackward0');
+    expect(torch.autograd.gradcheck((a: torch.Tensor) => F.nllLoss(a, t, opts), [input])).toBe(true);
+    expect(torch.autograd.gradgradcheck((a: torch.Tensor) => F.nllLoss(a, t, opts), [input])).toBe(true);
+  });
+  test('1-D input and (N, C, d) input pass gradcheck; crossEntropy ends in NllLossBackward0', () => {
+    torch.manualSeed(4);
+    const one = torch.randn([4], { ...f64, requiresGrad: true });
+    expect(torch.autograd.gradcheck((a: torch.Tensor) => F.nllLoss(a, torch.tensor(2)), [one])).toBe(true);
+    const spatial = torch.randn([2, 3, 4], { ...f64, requiresGrad: true });
+    const st = torch.tensor([[0, 2, 1, -100], [2, 2, 0, 1]]);
+    expect(torch.autograd.gradcheck((a: torch.Tensor) => F.nllLoss(a, st, { reduction: 'none' }), [spatial])).toBe(true);
+    expect(torch.autograd.gradcheck((a: torch.Tensor) => F.crossEntropy(a, st), [spatial])).toBe(true);
+    expect(F.crossEntropy(spatial, st).gradFn?.name()).toBe('NllLossBackward0');
+  });
+  test("ignored targets get zero gradient, even with a zero total weight or an infinite upstream gradient (PyTorch 1.13's values)", () => {
+    const a = torch.randn([3, 4], { ...f64, requiresGrad: true });
+    const loss = F.nllLoss(a, torch.tensor([-100, -100, -100]));
+    expect(Number.isNaN(loss.item())).toBe(true);
+    loss.backward();
+    expect(a.grad!.tolist()).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    a.grad = null;
+    F.nllLoss(a, torch.tensor([1, -100, 2]), { weight: w }).backward();
+    expect(a.grad!.tolist()).toEqual([[0, -0, 0, 0], [0, 0, 0, 0], [0, 0, -1, 0]]);
+    expect(Object.is((a.grad!.tolist() as number[][])[0][1], -0)).toBe(true);
+    a.grad = null;
+    F.nllLoss(a, torch.tensor([1, -100, 2]), { reduction: 'none' }).backward(torch.tensor([Infinity, Infinity, 1], f64));
+    expect(a.grad!.tolist()).toEqual([[0, -Infinity, 0, 0], [0, 0, 0, 0], [0, 0, -1, 0]]);
+  });
+});
+
+describe('gradients the user never held go back to the pool at zeroGrad', () => {
+  const model = () => {
+    torch.manualSeed(0);
+    return new nn.Sequential(new nn.Linear(6, 5), new nn.ReLU(), new nn.Linear(5, 3));
+  };
+  const x = torch.randn(4, 6), y = torch.tensor([0, 2, 1, 2]);
+  const backward = (m: torch.nn.Module) => F.crossEntropy(m.forward(x), y).backward();
+
+  test('an unread gradient is released; the next backward gets a new, correct one', () => {
+    const m = model(), opt = new optim.SGD(m.parameters(), { lr: 0.1 });
+    backward(m);
+    const p = m.parameters()[0];
+    const first = p._grad!;
+    const values = first.clone();
+    opt.zeroGrad();
+    expect(first._storage.disposed).toBe(true);
+    expect(p.grad).toBeNull();
+    backward(m);
+    expect(torch.equal(p.grad!, values)).toBe(true);
+  });
+  test('a gradient read through .grad, or given to a custom update, stays valid', () => {
+    const m = model();
+    class Keeping extends optim.SGD {
+      kept: torch.Tensor[] = [];
+      protected override update(p: torch.Tensor, grad: torch.Tensor, st: Record<string, torch.Tensor | number>, g: torch.optim.ParamGroup): void {
+        this.kept.push(grad);
+        super.update(p, grad, st, g);
+      }
+    }
+    const opt = new Keeping(m.parameters(), { lr: 0 });
+    backward(m);
+    const read = m.parameters()[1].grad!;
+    const readValues = read.clone();
+    opt.step();
+    const keptValues = opt.kept.map((k) => k.clone());
+    opt.zeroGrad();
+    m.zeroGrad();
+    backward(m);
+    expect(torch.equal(read, readValues)).toBe(true);
+    opt.kept.forEach((k, i) => expect(torch.equal(k, keptValues[i])).toBe(true));
+  });
+  test('clipGradNorm_ and the built-in step keep recycling; setToNone false zeroes in place', () => {
+    const m = model(), opt = new optim.Adam(m.parameters(), { lr: 0.01 });
+    backward(m);
+    nn.utils.clipGradNorm_(m.parameters(), 0.5);
+    opt.step();
+    const held = m.parameters().map((p) => p._grad!);
+    m.zeroGrad();
+    expect(held.every((g) => g._storage.disposed)).toBe(true);
+    backward(m);
+    const kept = m.parameters().map((p) => p._grad!);
+    opt.zeroGrad({ setToNone: false });
+    m.parameters().forEach((p, i) => {
+      expect(p._grad).toBe(kept[i]);
+      expect(kept[i]._storage.disposed).toBe(false);
+      expect(p._grad!.abs().sum().item()).toBe(0);
+    });
+  });
+});

@@ -88,6 +88,12 @@ describe('pointwise values match PyTorch', () => {
     expect(torch.tensor([-5, 0, 9]).clamp({ max: 4 }).tolist()).toEqual([-5, 0, 4]);
     expect(torch.tensor([-1.5, 0.5, NaN]).clamp(-1, null).tolist()).toEqual([-1, 0.5, NaN]);
   });
+  test('neg flips the sign of zero in floating types, as PyTorch (-x, not 0 - x)', () => {
+    for (const dtype of [torch.float32, torch.float64])
+      expect(torch.tensor([0, -0, 2], { dtype }).neg().tolist()).toEqual([-0, 0, -2]);
+    expect(torch.tensor([0, 3], { dtype: torch.int32 }).neg().tolist()).toEqual([0, -3]);
+    expect(torch.tensor([0, 3], { dtype: torch.uint8 }).neg().tolist()).toEqual([0, 253]);
+  });
 });
 
 describe('broadcasting', () => {

@@ -217,7 +217,12 @@ function runNode(node: Node, grads: (Tensor | null)[], opts: RunOptions, owned: 
     const g = grads[0];
     // A sum only the engine holds may become .grad as it is (PyTorch steals such buffers too).
     const stealable = g !== null && node.preHooks === null && owned !== null && owned.has(g);
-    if (!opts.capture && (!opts.onlyLeaves || opts.onlyLeaves.has(node)) && g) accumulateIntoLeaf(node.variable, g, opts.createGraph, stealable);
+    if (!opts.capture && (!opts.onlyLeaves || opts.onlyLeaves.has(node)) && g) {
+      // A sum only the engine held that was added into an existing .grad (or copied into
+      // the leaf's layout) is done with: its memory goes back now, like other consumed ones.
+      const kept = accumulateIntoLeaf(node.variable, g, opts.createGraph, stealable);
+      if (stealable && !kept) g._storage.dispose();
+    }
   } else if (grads.some((g) => g !== null)) {
     inputGrads = node.apply(grads);
     if (!opts.retainGraph) node.release();
@@ -240,18 +245,25 @@ function profileNode(node: Node, grads: (Tensor | null)[], opts: RunOptions, own
   }
 }
 
-function accumulateIntoLeaf(leaf: Tensor, grad: Tensor, createGraph: boolean, stealable = false): void {
+/** Returns whether the leaf's .grad took `grad`'s memory as it is. */
+function accumulateIntoLeaf(leaf: Tensor, grad: Tensor, createGraph: boolean, stealable = false): boolean {
   // Detached inside AccumulateGrad, not as a user-visible aten::detach (PyTorch shows none).
   const g = createGraph ? grad : (unprofiledMethods.detach.call(grad) as Tensor);
-  if (leaf.grad === null) {
+  if (leaf._grad === null) {
     // A fresh buffer (never an alias of a tensor the user still holds), in the leaf's own
-    // layout, as PyTorch's AccumulateGrad.
-    leaf.grad = (createGraph || stealable) && obeysLayoutContract(g, leaf) ? g : cloneObeyingContract(g, leaf);
-  } else if (createGraph) {
-    leaf.grad = leaf.grad.add(g);
-  } else {
-    noGrad(() => leaf.grad!.add_(g));
+    // layout, as PyTorch's AccumulateGrad. Under createGraph it is part of a graph.
+    const taken = (createGraph || stealable) && obeysLayoutContract(g, leaf);
+    leaf._grad = taken ? g : cloneObeyingContract(g, leaf);
+    leaf._gradPrivate = !createGraph;
+    return taken;
   }
+  if (createGraph) {
+    leaf._grad = leaf._grad.add(g);
+    leaf._gradPrivate = false;
+  } else {
+    noGrad(() => leaf._grad!.add_(g));
+  }
+  return false;
 }
 
 function asList<T>(x: T | T[] | undefined | null): T[] {

@@ -7,6 +7,7 @@ import { onesLike } from '../creation';
 import { sum } from '../ops/reduce';
 import { setSumTo } from '../tensor';
 import { profiled, profilerState } from './profiler-state';
+import { noGrad } from './grad-mode';
 
 /** backward()'s implicit gradient of a scalar output (shows as aten::ones_like, as in PyTorch). */
 export function onesLikeGrad(t: Tensor): Tensor {
@@ -36,3 +37,20 @@ export function sumToSize(grad: Tensor, shape: readonly number[]): Tensor {
 }
 
 setSumTo(sumToSize);
+
+/**
+ * Module.zeroGrad and Optimizer.zeroGrad: gradients to null (PyTorch 2's default) or, with
+ * setToNone false, to zero. A dropped gradient that no code outside tensorgrad can hold
+ * (Tensor._gradPrivate) gives its memory back at once.
+ */
+export function zeroGrads(leaves: Iterable<Tensor>, setToNone: boolean): void {
+  for (const p of leaves) {
+    const g = p._grad;
+    if (g === null) continue;
+    if (setToNone) {
+      p._grad = null;
+      if (p._gradPrivate && !g._storage.isShared) g._storage.dispose();
+      p._gradPrivate = false;
+    } else noGrad(() => g.zero_());
+  }
+}

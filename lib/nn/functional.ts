@@ -11,7 +11,7 @@ import { bool, int64 } from '../dtype';
 import { arange, rand } from '../creation';
 import { relu as reluOp, sigmoid as sigmoidOp, tanh as tanhOp, gelu as geluOp, silu as siluOp, leakyRelu as leakyReluOp, softplus as softplusOp, eq, mul, neg, add, sub, log, clamp, abs, where, div } from '../ops/pointwise';
 import * as linalgOps from '../ops/linalg';
-import { gather } from '../ops/gather-scatter';
+import { nllLoss as nllLossOp, classMask } from './nll-loss';
 import * as reduceOps from '../ops/reduce';
 import { sum, mean } from '../ops/reduce';
 import * as normOps from '../ops/norm';
@@ -114,17 +114,6 @@ export interface NllOptions extends LossOptions {
   ignoreIndex?: number;
 }
 
-/** One-hot mask of class indices along dim 1 (target (N, ...) -> (N, C, ...)). */
-function classMask(target: Tensor, classes: number): Tensor {
-  const shape = [1, classes, ...new Array<number>(target.dim() - 1).fill(1)];
-  return eq(target.unsqueeze(1), arange(classes).reshape(shape));
-}
-
-/**
- * nll_loss on log-probabilities (N, C, ...) and class indices (N, ...): picks -logp of the
- * target class through a one-hot mask (differentiable with mul/sum), honouring weight and
- * ignoreIndex; 'mean' divides by the summed weights of the counted targets, as PyTorch.
- */
 /**
  * PyTorch's positional order for the weighted losses: weight, size_average, ignore_index,
  * reduce, reduction (nll_loss, cross_entropy) or weight, size_average, reduce, reduction
@@ -143,32 +132,7 @@ export const nllLossOptions = (rest: readonly unknown[]): CrossEntropyOptions =>
 export const bceLossOptions = <O>(rest: readonly unknown[]): O => lossOptions<O>(rest, bceNames);
 
 function nllLossImpl(input: Tensor, target: Tensor, ...rest: WeightedLossArgs<NllOptions>): Tensor {
-  const opts = nllLossOptions(rest) as NllOptions;
-  if (target.dtype !== int64) throw new TensorError(`expected scalar type Long but found ${target.dtype.name === 'int32' ? 'Int' : target.dtype.name}`);
-  if (input.dim() < 1) throw new TensorError('input tensor should be 1D or 2D');
-  const batched = input.dim() >= 2;
-  const x = batched ? input : input.unsqueeze(0);
-  const t = batched ? target : target.unsqueeze(0);
-  if (x._shape[0] !== t._shape[0])
-    throw new TensorError(`Expected input batch_size (${x._shape[0]}) to match target batch_size (${t._shape[0]}).`);
-  const classes = x._shape[1];
-  const ignore = opts.ignoreIndex ?? -100;
-  const valid = t.ne(ignore);
-  const safeTarget = where(valid, t, 0);
-  let w: Tensor = valid.to(x.dtype);
-  if (opts.weight) {
-    const mask = classMask(safeTarget, classes);
-    const perClass = opts.weight.reshape([1, classes, ...new Array<number>(t.dim() - 1).fill(1)]);
-    w = mul(w, sum(mul(mask, perClass), { dim: 1 }));
-  }
-  // gather, not sum(x * mask): a -inf or NaN log-probability of another class must not
-  // leak in (-inf * 0 is NaN), as PyTorch's nll_loss reads only the target's entry.
-  const picked = gather(x, 1, safeTarget.unsqueeze(1)).squeeze(1);
-  const losses = neg(mul(picked, w));
-  const reduction = opts.reduction ?? 'mean';
-  if (reduction === 'none') return batched ? losses : losses.squeeze(0);
-  if (reduction === 'sum') return sum(losses);
-  return div(sum(losses), sum(w));
+  return nllLossOp(input, target, nllLossOptions(rest));
 }
 
 export interface CrossEntropyOptions extends NllOptions {

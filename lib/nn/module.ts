@@ -8,6 +8,7 @@ import { Tensor } from '../tensor';
 import { DType } from '../dtype';
 import { MemoryFormat } from '../memory-format';
 import { noGrad } from '../autograd/grad-mode';
+import { zeroGrads } from '../autograd/grad-utils';
 import { Parameter } from './parameter';
 
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
@@ -128,11 +129,7 @@ export class Module {
 
   /** Gradients to null (PyTorch 2's default) or, with setToNone: false, to zero. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    for (const p of this.parameters()) {
-      if (p.grad === null) continue;
-      if (opts.setToNone ?? true) p.grad = null;
-      else noGrad(() => p.grad!.zero_());
-    }
+    zeroGrads(this.parameters(), opts.setToNone ?? true);
   }
 
   apply(fn: (m: Module) => void): this {

@@ -9,20 +9,20 @@ import type { PositionalThenOptions } from './layers/constructor-args';
 /** Scales all gradients so their global p-norm is at most maxNorm; returns the norm before. */
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, ...rest: PositionalThenOptions<[normType: number], { normType?: number }>): Tensor {
   const normType = (parseTrailing(rest, ['normType']).normType as number | undefined) ?? 2;
-  const params = [...(parameters instanceof Tensor ? [parameters] : parameters)].filter((p) => p.grad !== null);
+  const params = [...(parameters instanceof Tensor ? [parameters] : parameters)].filter((p) => p._grad !== null);
   return noGrad(() => {
     if (params.length === 0) return full([], 0.0);
     let total: number;
-    if (normType === Infinity) total = Math.max(...params.map((p) => Number(p.grad!.abs().max().item())));
+    if (normType === Infinity) total = Math.max(...params.map((p) => Number(p._grad!.abs().max().item())));
     else {
       let acc = 0;
-      for (const p of params) acc += Number(p.grad!.abs().pow(normType).sum().item());
+      for (const p of params) acc += Number(p._grad!.abs().pow(normType).sum().item());
       total = acc ** (1 / normType);
     }
     if (!Number.isFinite(total) && normType !== Infinity && Number.isNaN(total))
       throw new TensorError('The total norm for gradients is non-finite, so it cannot be clipped.');
     const coef = maxNorm / (total + 1e-6);
-    if (coef < 1) for (const p of params) p.grad!.mul_(coef);
+    if (coef < 1) for (const p of params) p._grad!.mul_(coef);
     return full([], total);
   });
 }

@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor';
 import { zerosLike } from '../creation';
-import { Optimizer, ParamGroup, Options, GroupSpec } from './optimizer';
+import { Optimizer, ParamGroup, Options, GroupSpec, keepNoGradient } from './optimizer';
 import { TensorError } from '../errors';
 import { parseTrailing } from '../args';
 import type { PositionalThenOptions } from '../nn/layers/constructor-args';
@@ -191,3 +191,5 @@ export class Adagrad extends Optimizer {
     p.add_(gr.div(std), { alpha: -clr });
   }
 }
+
+keepNoGradient(SGD, Adam, AdamW, RMSprop, Adagrad);

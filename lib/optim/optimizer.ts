@@ -5,6 +5,7 @@
 import { TensorError } from '../errors';
 import { Tensor } from '../tensor';
 import { noGrad } from '../autograd/grad-mode';
+import { zeroGrads } from '../autograd/grad-utils';
 
 export type Options = Record<string, number | boolean>;
 export interface ParamGroup extends Options {
@@ -20,6 +21,12 @@ export interface OptimizerStateDict {
   state: Record<number, Record<string, Tensor | number>>;
   /** Each group's options plus `params`: the indices of its parameters. */
   paramGroups: Record<string, number | boolean | number[]>[];
+}
+
+/** The built-in optimizers' update functions, which keep no reference to the gradient. */
+const keepsNoGradient = new Set<unknown>();
+export function keepNoGradient(...classes: { prototype: object }[]): void {
+  for (const c of classes) keepsNoGradient.add((c.prototype as { update: unknown }).update);
 }
 
 export abstract class Optimizer {
@@ -46,13 +53,7 @@ export abstract class Optimizer {
   }
 
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        if (p.grad === null) continue;
-        if (opts.setToNone ?? true) p.grad = null;
-        else noGrad(() => p.grad!.zero_());
-      }
-    }
+    for (const g of this.paramGroups) zeroGrads(g.params, opts.setToNone ?? true);
   }
 
   /** Runs one update; `closure` re-evaluates the loss when an algorithm needs it. */
@@ -61,10 +62,13 @@ export abstract class Optimizer {
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          if (p.grad === null) continue;
+          const grad = p._grad;
+          if (grad === null) continue;
           let st = this.state.get(p);
           if (!st) this.state.set(p, (st = {}));
-          this.update(p, p.grad, st, group);
+          // An update written outside tensorgrad may keep the gradient it is given.
+          if (!keepsNoGradient.has(this.update)) p._gradPrivate = false;
+          this.update(p, grad, st, group);
         }
       }
     });

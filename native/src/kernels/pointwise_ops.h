@@ -211,7 +211,9 @@ struct UnaryFn {
 
   inline Out operator()(T x) const {
     if constexpr (kOp == UnaryOp::Neg) {
+      // -x, not 0 - x: neg(0.0) is -0.0 as in PyTorch (0 - 0 would be +0).
       if constexpr (std::is_same<T, bool>::value) return !x;
+      else if constexpr (kIsFloat<T>) return -x;
       else return wrapSub(T(0), x);
     } else if constexpr (kOp == UnaryOp::Abs) {
       if constexpr (kIsFloat<T>) return std::fabs(x);
