@@ -56,6 +56,15 @@ export interface NativeAddon {
   normStats(mean: Bytes, variance: Bytes, input: Bytes): void;
   normApply(out: Bytes, input: Bytes, mean: Bytes, invstd: Bytes, weight: Bytes | null, bias: Bytes | null, axis: number): void;
   batchNormBackward(gradInput: Bytes | null, gradWeight: Bytes | null, gradBias: Bytes | null, gradOut: Bytes, input: Bytes, mean: Bytes, invstd: Bytes, weight: Bytes | null, training: boolean): void;
+  /**
+   * nll_loss: mode 0 forward (returns the index of a target out of range, or -1), mode 1
+   * backward; argument layout in native/src/bindings/loss_binding.cc.
+   */
+  nllLoss(
+    mode: 0 | 1, dtypeCode: number, n: number, c: number, s: number, ignoreIndex: number, reduction: number,
+    target: Bytes, targetOffset: number, weight: Bytes | null, weightOffset: number, input: Bytes, inputOffset: number,
+    total: Bytes, totalOffset: number, out: Bytes, outOffset: number,
+  ): number | undefined;
   layerNormBackward(gradInput: Bytes | null, gradWeight: Bytes | null, gradBias: Bytes | null, gradOut: Bytes, input: Bytes, mean: Bytes, invstd: Bytes, weight: Bytes | null): void;
 }
 

@@ -26,6 +26,7 @@ describe('malformed native calls throw TensorError', () => {
     ['fill', native.fill as never], ['where', native.where as never], ['indexGather', native.indexGather as never],
     ['indexPut', native.indexPut as never], ['nonzero', native.nonzero as never], ['dispose', native.dispose as never],
     ['setNumThreads', native.setNumThreads as never], ['setCpuCapability', native.setCpuCapability as never],
+    ['nllLoss', native.nllLoss as never],
   ];
   // 1. Wrong argument types and counts for every entry point.
   calls.push(...junkCalls(fns, rng, 6, 12));
@@ -78,6 +79,22 @@ describe('malformed native calls throw TensorError', () => {
     native.indexGather(good(), good(), 1, 0, idx._storage.bytes);
   }]);
   calls.push(['too many index tensors', () => native.indexGather(good(), good(), 99, 0)]);
+  // nllLoss(mode, dtype, n, c, s, ignore, reduction, target, off, weight, off, in, off, total, off, out, off)
+  // with 64-byte buffers: 16 floats, or 8 int64 targets.
+  const nll = (args: Partial<Record<number, unknown>>) => () => {
+    const base: unknown[] = [0, 0, 2, 4, 1, -100, 1, good(), 0, null, 0, good(), 0, good(), 0, good(), 0];
+    for (const [k, v] of Object.entries(args)) base[Number(k)] = v;
+    return (native.nllLoss as (...a: unknown[]) => unknown)(...base);
+  };
+  const nllCases: [string, Partial<Record<number, unknown>>][] = [
+    ['mode 2', { 0: 2 }], ['int dtype', { 1: 3 }], ['bad dtype', { 1: 9 }], ['negative n', { 2: -1 }], ['fractional c', { 3: 1.5 }],
+    ['huge s', { 4: 2 ** 60 }], ['NaN ignore index', { 5: NaN }], ['reduction 3', { 6: 3 }],
+    ['input past its buffer', { 2: 5 }], ['targets past their buffer', { 8: 7 }], ['weight past its buffer', { 9: good(), 10: 13 }],
+    ['weight not a buffer', { 9: 3 }], ['total offset past the buffer', { 14: 16 }], ['out offset past the buffer', { 16: 16 }],
+    ['backward output past its buffer', { 0: 1, 2: 4, 3: 8 }], ['backward gradient for none past its buffer', { 0: 1, 6: 0, 12: 15 }],
+    ['element count overflow', { 2: 2 ** 30, 3: 2 ** 30, 4: 2 ** 10 }],
+  ];
+  for (const [label, args] of nllCases) calls.push([`nllLoss ${label}`, nll(args)]);
 
   test(`${calls.length} malformed calls all throw TensorError or TypeError`, () => {
     expect(calls.length).toBeGreaterThan(500);

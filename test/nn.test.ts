@@ -229,6 +229,30 @@ describe('nllLoss is one NllLossBackward0 node', () => {
   });
 });
 
+describe("nllLoss refuses what PyTorch refuses, with PyTorch 1.13's messages", () => {
+  test.each([
+    ['a target out of range', () => F.nllLoss(torch.randn(2, 3), torch.tensor([0, 5])), 'Target 5 is out of bounds.'],
+    ['a negative target', () => F.nllLoss(torch.randn(2, 3), torch.tensor([0, -5])), 'Target -5 is out of bounds.'],
+    ['a target of the wrong size', () => F.nllLoss(torch.randn(2, 3, 4), torch.tensor([[0, 1, 2], [0, 1, 2]])), 'Expected target size [2, 4], got [2, 3]'],
+    ['a weight for too few classes', () => F.nllLoss(torch.randn(2, 3), torch.tensor([0, 1]), { weight: torch.ones(2) }),
+      'weight tensor should be defined either for all 3 classes or no classes but got weight tensor of shape: [2]'],
+    ['a weight of another dtype', () => F.nllLoss(torch.randn(2, 3), torch.tensor([0, 1]), { weight: torch.ones(3, { dtype: torch.float64 }) }),
+      'expected scalar type Float but found Double'],
+    ['integer log-probabilities', () => F.nllLoss(torch.tensor([[1, 2]]), torch.tensor([0])), `"nll_loss_out_frame" not implemented for 'Long'`],
+  ] as [string, () => unknown, string][])('%s', (_name, fn, message) => {
+    expect(fn).toThrow(torch.TensorError);
+    expect(fn).toThrow(message);
+  });
+  test('a target equal to ignoreIndex may lie outside the classes; float32 values match float64', () => {
+    const logp = F.logSoftmax(torch.randn(6, 5, { dtype: torch.float64 }), 1);
+    const t = torch.tensor([4, -1, 0, 2, -1, 3]);
+    const ref = F.nllLoss(logp, t, { ignoreIndex: -1 }).item();
+    expect(F.nllLoss(logp.to(torch.float32), t, { ignoreIndex: -1 }).item()).toBeCloseTo(ref, 5);
+    const picked = [4, 0, 2, 3].map((c, i) => (logp.tolist() as number[][])[[0, 2, 3, 5][i]][c]);
+    expect(ref).toBeCloseTo(-picked.reduce((a, b) => a + b) / 4, 12);
+  });
+});
+
 describe('gradients the user never held go back to the pool at zeroGrad', () => {
   const model = () => {
     torch.manualSeed(0);

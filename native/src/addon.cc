@@ -37,6 +37,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   registerPoolBindings(env, exports);
   registerNormBindings(env, exports);
   registerConvBindings(env, exports);
+  registerLossBindings(env, exports);
   return exports;
 }
 

@@ -12,4 +12,5 @@ void registerSelectBindings(Napi::Env env, Napi::Object exports);
 void registerPoolBindings(Napi::Env env, Napi::Object exports);
 void registerNormBindings(Napi::Env env, Napi::Object exports);
 void registerConvBindings(Napi::Env env, Napi::Object exports);
+void registerLossBindings(Napi::Env env, Napi::Object exports);
 }  // namespace tg
