@@ -14,9 +14,13 @@ def set_threads(threads):
         pass
 
 
-def time_it(fn, min_ms=200, repeats=5, clock=time.perf_counter):
-    """Median ms per call; min_ms=0 times single calls (for workloads of many ms)."""
+def time_it(fn, min_ms=200, repeats=5, clock=time.perf_counter, warm_ms=0):
+    """Median ms per call; min_ms=0 times single calls (for workloads of many ms);
+    warm_ms: run it this long first (the same warm-up harness.js gives that workload)."""
     for _ in range(3):
+        fn()
+    warm_until = clock() + warm_ms / 1e3
+    while clock() < warm_until:
         fn()
     iters = 1
     while min_ms > 0:

@@ -296,8 +296,14 @@ function boundaryProducts(): Product[] {
     return { label: `mm ${m}x${k}x${n}`, k, run: () => torch.mm(a, b), expected: () => naive(flat(a), flat(b), null, 1, m, n, k) };
   };
   const a = random([6, 61, 83], torch.float32), b = random([6, 83, 71], torch.float32);
+  // Few rows of A: B's rows are read in place, here from a column slice of a wider matrix
+  // (row stride 120, a partial last panel), across two k blocks.
+  const sliced = (dtype: torch.DType): Product => {
+    const x = random([90, 450], dtype), y = random([450, 120], dtype).narrow(1, 7, 101);
+    return { label: `mm 90x450x101, B a column slice (${dtype.name})`, k: 450, run: () => torch.mm(x, y), expected: () => naive(flat(x), flat(y), null, 1, 90, 101, 450) };
+  };
   return [
-    mk(401, 300, 9), mk(3, 70, 4100), mk(700, 3, 130, torch.float64), mk(67, 520, 67),
+    mk(401, 300, 9), mk(3, 70, 4100), mk(700, 3, 130, torch.float64), mk(67, 520, 67), sliced(torch.float32), sliced(torch.float64),
     { label: 'bmm 6x61x83x71', k: 83, run: () => torch.bmm(a, b), expected: () => naive(flat(a), flat(b), null, 6, 61, 71, 83) },
   ];
 }
