@@ -44,7 +44,8 @@ export interface NativeAddon {
   conv2d(out: Bytes, a: Bytes, b: Bytes, bias?: Bytes): void;
   reduce(op: number, out: Bytes, input: Bytes, p: number): void;
   argReduce(op: number, values: Bytes, indices: Bytes, input: Bytes): void;
-  dimOp(op: number, out: Bytes, input: Bytes, dim: number): void;
+  /** The softmax backward ops take the forward's result as `result`. */
+  dimOp(op: number, out: Bytes, input: Bytes, dim: number, result?: Bytes): void;
   /** Selection along one dim; meta layouts in native/src/bindings/select_binding.cc. */
   gatherAlong(out: Bytes, src: Bytes, index: Bytes, dtypeCode: number, message: number, dim: number): void;
   scatterAlong(target: Bytes, src: Bytes, index: Bytes, dtypeCode: number, reduce: number, message: number, dim: number): void;
@@ -110,7 +111,7 @@ export const ReduceOp = {
   logsumexp: 11,
 } as const;
 export const ArgReduceOp = { max: 0, min: 1 } as const;
-export const DimOp = { softmax: 0, logSoftmax: 1, cumsum: 2, cumprod: 3 } as const;
+export const DimOp = { softmax: 0, logSoftmax: 1, cumsum: 2, cumprod: 3, softmaxBackward: 4, logSoftmaxBackward: 5 } as const;
 
 /** What the loop writer needs of an operand: a tensor or a broadcast view of one. */
 export interface LoopOperand {

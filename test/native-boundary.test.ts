@@ -95,6 +95,12 @@ describe('malformed native calls throw TensorError', () => {
     ['element count overflow', { 2: 2 ** 30, 3: 2 ** 30, 4: 2 ** 10 }],
   ];
   for (const [label, args] of nllCases) calls.push([`nllLoss ${label}`, nll(args)]);
+  // The softmax backward dim ops read a third operand, the forward's result: [1-d of 4 floats].
+  const dimMeta = (result: number[]) => writeMeta([1, 4, 0, 0, 1, 0, 0, 1, ...result]);
+  calls.push(['softmax backward without its result', () => { dimMeta([0, 0, 1]); native.dimOp(4, good(), good(), 0); }]);
+  calls.push(['softmax backward with a result past its buffer', () => { dimMeta([0, 14, 1]); native.dimOp(5, good(), good(), 0, good()); }]);
+  calls.push(['softmax backward with a result of another dtype', () => { dimMeta([1, 0, 1]); native.dimOp(4, good(), good(), 0, good()); }]);
+  calls.push(['softmax backward with a tiny result buffer', () => { dimMeta([0, 0, 1]); native.dimOp(5, good(), good(), 0, Buffer.alloc(8)); }]);
 
   test(`${calls.length} malformed calls all throw TensorError or TypeError`, () => {
     expect(calls.length).toBeGreaterThan(500);

@@ -102,6 +102,35 @@ describe('cumsum / cumprod / softmax / logSoftmax match PyTorch', () => {
   });
 });
 
+describe('softmax and logSoftmax backward run one kernel (PyTorch\'s _softmax_backward_data)', () => {
+  const f64 = { dtype: torch.float64 };
+  test.each([
+    ['softmax', 0], ['softmax', 1], ['softmax', -1], ['logSoftmax', 0], ['logSoftmax', 1], ['logSoftmax', -1],
+  ] as ['softmax' | 'logSoftmax', number][])('%s along dim %d: gradcheck and gradgradcheck, on a transposed input too', (name, dim) => {
+    torch.manualSeed(5);
+    const x = torch.randn([3, 4, 5], { ...f64, requiresGrad: true });
+    const xt = torch.randn([5, 4, 3], { ...f64, requiresGrad: true });
+    const weights = torch.randn([3, 4, 5], f64);
+    // A weighted sum gives every position its own upstream gradient; sum() gives an expanded one.
+    const fn = (t: torch.Tensor) => t[name](dim).mul(weights).sum();
+    expect(torch.autograd.gradcheck(fn, [x])).toBe(true);
+    expect(torch.autograd.gradgradcheck(fn, [x])).toBe(true);
+    expect(torch.autograd.gradcheck((t: torch.Tensor) => t.transpose(0, 2)[name](dim).mul(weights).sum(), [xt])).toBe(true);
+    expect(torch.autograd.gradcheck((t: torch.Tensor) => t[name](dim).sum(), [x])).toBe(true);
+  });
+  test('float32 gradients match the float64 ones, and the profiler shows the kernel under the node', () => {
+    torch.manualSeed(6);
+    const x64 = torch.randn([7, 10], { dtype: torch.float64, requiresGrad: true });
+    const x32 = x64.detach().to(torch.float32).requiresGrad_();
+    const g = torch.randn([7, 10], { dtype: torch.float64 });
+    x64.logSoftmax(1).backward(g);
+    const prof = torch.autograd.profiler.profile(() => x32.logSoftmax(1).backward(g.to(torch.float32)));
+    expect(torch.allclose(x32.grad!.to(torch.float64), x64.grad!, { atol: 1e-5, rtol: 1e-5 })).toBe(true);
+    const node = prof.events().find((e) => e.name === 'LogSoftmaxBackward0');
+    expect(node?.cpuChildren.map((c) => c.name)).toEqual(['aten::_log_softmax_backward_data']);
+  });
+});
+
 describe('errors carry PyTorch messages', () => {
   const e = fx.errors;
   const m = torch.ones(2, 3);

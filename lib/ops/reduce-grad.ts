@@ -8,7 +8,7 @@ import { int64 } from '../dtype';
 import { arange, onesLike } from '../creation';
 import { needsGrad, record } from '../autograd/node';
 import { abs, add, div, eq, exp, isnan, logicalAnd, logicalOr, mul, pow, sign, sub, where } from './pointwise';
-import { any, cumprod, cumsum, mean, sum } from './reduce';
+import { any, cumprod, cumsum, mean, softmaxBackwardData, sum } from './reduce';
 import { narrow, permute } from './shape';
 import { flip } from './select';
 import { cat } from './join';
@@ -159,11 +159,16 @@ const FORMULAS: Record<string, (g: Tensor, x: Tensor, run: ReductionRun) => Tens
     const picked = eq(positions, keepdimResult(run, run.indices as Tensor));
     return mul(expandBack(g, run), picked);
   },
+  // One native kernel, unless the gradient itself requires grad (a second derivative).
   softmax: (g, _x, run) => {
     const y = run.result;
+    if (!needsGrad([g])) return softmaxBackwardData('softmax', g, y, run.dim as number);
     return mul(y, sub(g, sum(mul(g, y), { dim: run.dim, keepdim: true })));
   },
-  logSoftmax: (g, _x, run) => sub(g, mul(exp(run.result), sum(g, { dim: run.dim, keepdim: true }))),
+  logSoftmax: (g, _x, run) => {
+    if (!needsGrad([g])) return softmaxBackwardData('logSoftmax', g, run.result, run.dim as number);
+    return sub(g, mul(exp(run.result), sum(g, { dim: run.dim, keepdim: true })));
+  },
 };
 
 /** Links a reduction's result into the graph when its input requires grad. */

@@ -12,6 +12,7 @@ import { Tensor, rawCopy, checkInplace } from '../tensor';
 import { needsGrad } from '../autograd/node';
 import { noGrad } from '../autograd/grad-mode';
 import { inplaceWithGrad } from '../autograd/inplace';
+import { profiled } from '../autograd/profiler-state';
 import { defineOp } from './registry';
 import { checkOut } from './operands';
 import { maximum, minimum, scalarTypeNames } from './pointwise';
@@ -296,17 +297,35 @@ export interface DimOpOpts {
   out?: Tensor;
 }
 
-/** Runs native dim op `code` of `src` along `dim` into `out` (same shape, kernel dtype). */
-function launchDimOp(code: number, src: Tensor, out: Tensor, dim: number): void {
+/**
+ * Runs native dim op `code` of `src` along `dim` into `out` (same shape, kernel dtype);
+ * the softmax backward ops also read the forward's `result`.
+ */
+function launchDimOp(code: number, src: Tensor, out: Tensor, dim: number, result?: Tensor): void {
   src._storage.assertAlive();
   out._storage.assertAlive();
+  result?._storage.assertAlive();
   // A 0-d tensor runs as one line of one element.
   const scalar = src._shape.length === 0;
   const shape = scalar ? [1] : src._shape;
-  const outOp: LoopOperand = { dtype: out.dtype, offset: out._offset, strides: scalar ? [1] : out._strides };
-  const inOp: LoopOperand = { dtype: src.dtype, offset: src._offset, strides: scalar ? [1] : src._strides };
-  writeLoop(shape, [outOp, inOp]);
-  native.dimOp(code, out._storage.bytes, src._storage.bytes, scalar ? 0 : dim);
+  const operand = (t: Tensor): LoopOperand => ({ dtype: t.dtype, offset: t._offset, strides: scalar ? [1] : t._strides });
+  writeLoop(shape, result ? [operand(out), operand(src), operand(result)] : [operand(out), operand(src)]);
+  native.dimOp(code, out._storage.bytes, src._storage.bytes, scalar ? 0 : dim, result?._storage.bytes);
+}
+
+/**
+ * PyTorch's _softmax_backward_data / _log_softmax_backward_data: the gradient of softmax or
+ * log_softmax along `dim` from the output gradient `g` and the forward's result `y`
+ * (y * (g - sum(g * y)) or g - exp(y) * sum(g)), in one kernel.
+ */
+export function softmaxBackwardData(name: 'softmax' | 'logSoftmax', g: Tensor, y: Tensor, dim: number): Tensor {
+  const aten = name === 'softmax' ? 'aten::_softmax_backward_data' : 'aten::_log_softmax_backward_data';
+  return profiled(aten, [g, y], () => {
+    const grad = g.dtype === y.dtype ? g : g.to(y.dtype);
+    const out = Tensor.empty(y._shape, y.dtype);
+    if (y.numel() > 0) launchDimOp(name === 'softmax' ? DimOp.softmaxBackward : DimOp.logSoftmaxBackward, grad, out, dim, y);
+    return out;
+  });
 }
 
 function dimOpArgs(name: string, input: Tensor, dim: number | null | undefined | DimOpOpts, opts?: DimOpOpts | DType | null): { dim: number | null | undefined; dtype?: DType; out?: Tensor } {

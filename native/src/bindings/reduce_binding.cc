@@ -61,11 +61,14 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// dimOp(op, out, input, dim): softmax, logSoftmax, cumsum, cumprod along `dim`.
+// dimOp(op, out, input, dim, result?): softmax, logSoftmax, cumsum, cumprod along `dim`;
+// their backward ops take the gradient as input and the forward's result as `result`.
 Napi::Value DimOpBinding(const Napi::CallbackInfo& info) {
   const char* name = "dimOp";
   DimOp op = DimOp(intArg(info, 0, name, 0, int(DimOp::Count) - 1));
   BufferView out = bufferArg(info, 1, name), input = bufferArg(info, 2, name);
+  const bool takesResult = dimOpTakesResult(op);
+  BufferView result = takesResult ? bufferArg(info, 4, name) : BufferView{nullptr, 0};
   MetaReader meta(info, name);
   StridedLoop loop;
   int ndim = meta.readShape(loop);
@@ -74,6 +77,7 @@ Napi::Value DimOpBinding(const Napi::CallbackInfo& info) {
   DType outType = meta.readOperand(loop, 0, out);
   DType inType = meta.readOperand(loop, 1, input);
   requireType(info.Env(), name, int32_t(outType) == dimOpOutputType(op, inType), "wrong output dtype");
+  if (takesResult) requireType(info.Env(), name, meta.readOperand(loop, 2, result) == inType, "result must have the gradient's dtype");
   meta.requireDistinctOutput(loop, 0);
   reduceKernels().dimOp(op, inType, makeDimPlan(loop, dim));
   return info.Env().Undefined();

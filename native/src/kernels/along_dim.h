@@ -115,6 +115,38 @@ void runSoftmax(const DimPlan& plan) {
   });
 }
 
+// ---- their backward: the gradient of each line from its output gradient g and result y --
+// softmax: y * (g - sum(g * y)); log_softmax: g - exp(y) * sum(g) (PyTorch's
+// _softmax_backward_data / _log_softmax_backward_data); sums in double.
+template <class T, bool kLog>
+void softmaxBackwardLine(char* out, const char* g, const char* y, int64_t size, int64_t outStride, int64_t gStride,
+                         int64_t yStride) {
+  double sum = 0;
+  for (int64_t i = 0; i < size; i++) {
+    const double gi = double(loadAt<T>(g + i * gStride));
+    sum += kLog ? gi : gi * double(loadAt<T>(y + i * yStride));
+  }
+  const T s = T(sum);
+  for (int64_t i = 0; i < size; i++) {
+    const T gi = loadAt<T>(g + i * gStride), yi = loadAt<T>(y + i * yStride);
+    storeAt<T>(out + i * outStride, kLog ? T(gi - expOf(yi) * s) : T(yi * (gi - s)));
+  }
+}
+
+template <class T, bool kLog>
+void runSoftmaxBackward(const DimPlan& plan) {
+  const int64_t count = plan.lines.numel();
+  if (count == 0 || plan.size == 0) return;
+  const int64_t grain = (kDimGrain + plan.size - 1) / plan.size;
+  parallelFor(count, grain, [&](int64_t begin, int64_t end) {
+    walkRuns(plan.lines, begin, end, [&](char* const* p, const int64_t* s, int64_t n) {
+      for (int64_t j = 0; j < n; j++)
+        softmaxBackwardLine<T, kLog>(p[0] + j * s[0], p[1] + j * s[1], p[2] + j * s[2], plan.size, plan.outStride, plan.inStride,
+                                     plan.otherStride);
+    });
+  });
+}
+
 // ---- cumsum / cumprod: accumulated in double (floats) or wrapping int64, as PyTorch ----
 template <class T, bool kProd>
 void runScan(const DimPlan& plan) {

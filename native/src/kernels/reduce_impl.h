@@ -175,6 +175,12 @@ void dimOpKernel(DimOp op, const DimPlan& plan) {
     case DimOp::LogSoftmax:
       if constexpr (kFloating<T>) runSoftmax<T, true>(plan);
       return;
+    case DimOp::SoftmaxBackward:
+      if constexpr (kFloating<T>) runSoftmaxBackward<T, false>(plan);
+      return;
+    case DimOp::LogSoftmaxBackward:
+      if constexpr (kFloating<T>) runSoftmaxBackward<T, true>(plan);
+      return;
     default: return;
   }
 }

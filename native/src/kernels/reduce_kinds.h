@@ -13,7 +13,10 @@ enum class ReduceOp : int32_t {
   Sum, Mean, Prod, Amax, Amin, All, Any, CountNonzero, Norm, Var, Std, LogSumExp, Count
 };
 enum class ArgReduceOp : int32_t { Max, Min, Count };
-enum class DimOp : int32_t { Softmax, LogSoftmax, Cumsum, Cumprod, Count };
+// The backward ops take a third operand: [out = grad input, in = grad output, other = the
+// forward's result].
+enum class DimOp : int32_t { Softmax, LogSoftmax, Cumsum, Cumprod, SoftmaxBackward, LogSoftmaxBackward, Count };
+inline bool dimOpTakesResult(DimOp op) { return op == DimOp::SoftmaxBackward || op == DimOp::LogSoftmaxBackward; }
 
 // The dtype a kernel writes for `op` over `input`, or -1 when there is no kernel (the
 // JavaScript side casts to any other requested dtype, and raises PyTorch's errors).
@@ -44,9 +47,10 @@ struct DimPlan {
   int64_t size = 0;
   int64_t outStride = 0;
   int64_t inStride = 0;
+  int64_t otherStride = 0;  // the third operand's, for the ops that take one
 };
 
-// loop operands [out, in] (unprepared, JavaScript's order); dim within [0, ndim).
+// loop operands [out, in] or [out, in, other] (unprepared, JavaScript's order); dim within [0, ndim).
 DimPlan makeDimPlan(const StridedLoop& loop, int dim);
 
 struct ReduceKernels {

@@ -30,7 +30,9 @@ int32_t dimOpOutputType(DimOp op, DType input) {
   const bool floating = isFloating(input);
   switch (op) {
     case DimOp::Softmax:
-    case DimOp::LogSoftmax: return floating ? int32_t(input) : -1;
+    case DimOp::LogSoftmax:
+    case DimOp::SoftmaxBackward:
+    case DimOp::LogSoftmaxBackward: return floating ? int32_t(input) : -1;
     case DimOp::Cumsum:
     case DimOp::Cumprod: return int32_t(floating ? input : DType::Int64);
     default: return -1;
@@ -96,16 +98,15 @@ DimPlan makeDimPlan(const StridedLoop& loop, int dim) {
   plan.size = loop.shape[dim];
   plan.outStride = loop.strides[0][dim];
   plan.inStride = loop.strides[1][dim];
+  if (loop.nops > 2) plan.otherStride = loop.strides[2][dim];
   StridedLoop& lines = plan.lines;
-  lines.nops = 2;
-  lines.data[0] = loop.data[0];
-  lines.data[1] = loop.data[1];
+  lines.nops = loop.nops;
+  for (int op = 0; op < loop.nops; op++) lines.data[op] = loop.data[op];
   lines.ndim = 0;
   for (int d = 0; d < loop.ndim; d++) {
     if (d == dim) continue;
     lines.shape[lines.ndim] = loop.shape[d];
-    lines.strides[0][lines.ndim] = loop.strides[0][d];
-    lines.strides[1][lines.ndim] = loop.strides[1][d];
+    for (int op = 0; op < loop.nops; op++) lines.strides[op][lines.ndim] = loop.strides[op][d];
     lines.ndim++;
   }
   lines.prepare();
