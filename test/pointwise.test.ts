@@ -1,5 +1,6 @@
 /** Pointwise ops, broadcasting and type promotion against PyTorch 1.13 fixtures. */
 import * as torch from '../lib';
+import { capabilities, underCapability } from './helpers/capabilities';
 import { loadFixture } from './helpers/fixtures';
 import { FixtureTensor, dtypeNamed, expectMatches, fromFixture } from './helpers/tensors';
 
@@ -87,6 +88,29 @@ describe('pointwise values match PyTorch', () => {
     expect(torch.tensor([-5, 0, 300], { dtype: torch.uint8 }).clamp(3, 1000).tolist()).toEqual([251, 3, 44]);
     expect(torch.tensor([-5, 0, 9]).clamp({ max: 4 }).tolist()).toEqual([-5, 0, 4]);
     expect(torch.tensor([-1.5, 0.5, NaN]).clamp(-1, null).tolist()).toEqual([-1, 0.5, NaN]);
+  });
+  test.each(capabilities)('in-place ops equal their out-of-place results (%s; own-operand, scalar, broadcast and self cases)', (cap) => {
+    underCapability(cap, () => {
+      for (const dtype of [torch.float32, torch.float64, torch.int32]) {
+        const base = torch.arange(1, 1 + 70000, { dtype }).remainder(97).sub(40);
+        const other = base.flip(0).add(3), row = torch.arange(7, { dtype }).add(2);
+        const cases: [string, (t: torch.Tensor) => torch.Tensor, (t: torch.Tensor) => torch.Tensor][] = [
+          ['mul_ scalar', (t) => t.mul_(3), (t) => t.mul(3)],
+          ['sub_ scalar', (t) => t.sub_(5), (t) => t.sub(5)],
+          ['sub_ tensor', (t) => t.sub_(other), (t) => t.sub(other)],
+          ['add_ tensor with alpha', (t) => t.add_(other, { alpha: 2 }), (t) => t.add(other, { alpha: 2 })],
+          ['mul_ by itself', (t) => t.mul_(t), (t) => t.mul(t)],
+          ['sub_ broadcast row', (t) => t.view(-1, 7).sub_(row).view(-1), (t) => t.view(-1, 7).sub(row).view(-1)],
+          ['neg_', (t) => t.neg_(), (t) => t.neg()],
+          ['abs_', (t) => t.abs_(), (t) => t.abs()],
+        ];
+        for (const [name, inPlace, outOfPlace] of cases) {
+          const x = base.clone();
+          const expected = outOfPlace(x.clone());
+          expect([name, torch.equal(inPlace(x), expected)]).toEqual([name, true]);
+        }
+      }
+    });
   });
   test('neg flips the sign of zero in floating types, as PyTorch (-x, not 0 - x)', () => {
     for (const dtype of [torch.float32, torch.float64])

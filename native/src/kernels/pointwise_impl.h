@@ -21,9 +21,33 @@ namespace TG_ISA_NS {
 
 #include "kernels/for_each.h"
 
+// In place (out is the first input): one pointer for both. With two, GCC guards the
+// vector loop by a check that the arrays do not overlap, which an in-place call fails, so
+// it ran the scalar loop (mul_ of 4M floats: 332 us against PyTorch's 267).
+template <class Out, class In, class Fn>
+inline bool binaryInPlace(char** p, const int64_t* s, int64_t n, const Fn& fn) {
+  if constexpr (std::is_same<Out, In>::value) {
+    if (p[0] != p[1] || s[0] != int64_t(sizeof(Out)) || s[1] != s[0]) return false;
+    Out* out = reinterpret_cast<Out*>(p[0]);
+    if (s[2] == 0) {
+      const In b = *reinterpret_cast<const In*>(p[2]);
+      for (int64_t i = 0; i < n; i++) out[i] = fn(out[i], b);
+      return true;
+    }
+    if (s[2] != s[0]) return false;
+    const In* b = reinterpret_cast<const In*>(p[2]);
+    if (b == out) return false;  // x.mul_(x): the general loop below is right for it
+    for (int64_t i = 0; i < n; i++) out[i] = fn(out[i], b[i]);
+    return true;
+  } else {
+    return false;
+  }
+}
+
 template <class Out, class In, class Fn>
 inline void binaryInner(char** p, const int64_t* s, int64_t n, const Fn& fn) {
   const int64_t so = sizeof(Out), si = sizeof(In);
+  if (binaryInPlace<Out, In>(p, s, n, fn)) return;
   if (s[0] == so && s[1] == si && s[2] == si) {
     Out* out = reinterpret_cast<Out*>(p[0]);
     const In* a = reinterpret_cast<const In*>(p[1]);
@@ -48,6 +72,13 @@ inline void binaryInner(char** p, const int64_t* s, int64_t n, const Fn& fn) {
 
 template <class Out, class In, class Fn>
 inline void unaryInner(char** p, const int64_t* s, int64_t n, const Fn& fn) {
+  if constexpr (std::is_same<Out, In>::value) {
+    if (p[0] == p[1] && s[0] == int64_t(sizeof(Out)) && s[1] == s[0]) {  // in place, as binaryInPlace
+      Out* out = reinterpret_cast<Out*>(p[0]);
+      for (int64_t i = 0; i < n; i++) out[i] = fn(out[i]);
+      return;
+    }
+  }
   if (s[0] == int64_t(sizeof(Out)) && s[1] == int64_t(sizeof(In))) {
     Out* out = reinterpret_cast<Out*>(p[0]);
     const In* a = reinterpret_cast<const In*>(p[1]);
