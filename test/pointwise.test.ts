@@ -112,6 +112,17 @@ describe('pointwise values match PyTorch', () => {
       }
     });
   });
+  test.each(capabilities)('clamp keeps NaN, takes max where min > max and treats a missing bound as none (%s)', (cap) => {
+    underCapability(cap, () => {
+      for (const dtype of [torch.float32, torch.float64]) {
+        const x = torch.tensor([NaN, -2, 0.5, 3, -0, Infinity, -Infinity], { dtype });
+        expect(x.clamp(-1, 1).tolist()).toEqual([NaN, -1, 0.5, 1, -0, 1, -1]);
+        expect(x.clamp(null, 0).tolist()).toEqual([NaN, -2, 0, 0, -0, 0, -Infinity]);
+        expect(x.clamp(0).tolist()).toEqual([NaN, 0, 0.5, 3, -0, Infinity, 0]);
+        expect(x.clamp(3, 2).tolist()).toEqual([NaN, 2, 2, 2, 2, 2, 2]);
+      }
+    });
+  });
   test('neg flips the sign of zero in floating types, as PyTorch (-x, not 0 - x)', () => {
     for (const dtype of [torch.float32, torch.float64])
       expect(torch.tensor([0, -0, 2], { dtype }).neg().tolist()).toEqual([-0, 0, -2]);
