@@ -69,9 +69,8 @@ function hasTorch() {
   return r.status === 0;
 }
 
-/** Runs bench/<script>.py with PyTorch at its best; returns { name: ms } or null. */
-function runPytorch(script, threads, extraArgs = []) {
-  if (!hasTorch()) return null;
+/** The environment that runs PyTorch at its best (PERFORMANCE.md) with `threads` threads. */
+function pytorchEnv(threads) {
   const env = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296' };
   // torch.set_num_threads does not reach OpenBLAS's own pthread pool in Debian's build: at
   // "1 thread" its GEMMs still ran on both cores (CPU time twice the wall time). Pin it.
@@ -83,6 +82,13 @@ function runPytorch(script, threads, extraArgs = []) {
   // (the default) is ~20x slower than OpenBLAS. Install libopenblas0-pthread, or point
   // TORCH_BLAS_DIR at an unpacked OpenBLAS, to measure PyTorch at its best.
   if (process.env.TORCH_BLAS_DIR) env.LD_LIBRARY_PATH = `${process.env.TORCH_BLAS_DIR}:${env.LD_LIBRARY_PATH ?? ''}`;
+  return env;
+}
+
+/** Runs bench/<script>.py with PyTorch at its best; returns { name: ms } or null. */
+function runPytorch(script, threads, extraArgs = []) {
+  if (!hasTorch()) return null;
+  const env = pytorchEnv(threads);
   const r = spawnSync('/usr/bin/python3', [path.join(__dirname, script), String(threads), ...extraArgs], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     console.error(`PyTorch side failed: ${r.stderr}`);
@@ -108,4 +114,4 @@ function table(title, ours, theirs) {
   }
 }
 
-module.exports = { timeIt, timeAlternating, runPytorch, table, layoutTable, hasTorch };
+module.exports = { timeIt, timeAlternating, runPytorch, pytorchEnv, table, layoutTable, hasTorch };

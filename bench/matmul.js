@@ -13,6 +13,7 @@
 'use strict';
 const { spawnSync } = require('child_process');
 const torch = require('../dist');
+const { hasTorch, pytorchEnv } = require('./harness');
 
 const SIZES = [64, 128, 256, 512, 1024, 2048];
 const THREADS = [1, 2];
@@ -97,13 +98,13 @@ print(json.dumps(results))
 `;
 
 function runPytorch() {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-  if (probe.error || probe.status !== 0) return null;
+  if (!hasTorch()) return null;
   // PyTorch at its best (PERFORMANCE.md): OpenBLAS free to pick its AVX-512 kernels, and
-  // glibc keeping freed blocks instead of re-faulting fresh pages.
-  const env = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296' };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  // glibc keeping freed blocks instead of re-faulting fresh pages. The script sets the
+  // thread counts itself, per workload.
+  const env = pytorchEnv(Math.max(...THREADS));
+  delete env.OPENBLAS_NUM_THREADS;
+  delete env.OMP_NUM_THREADS;
   const spec = { threads: THREADS, workloads: workloads() };
   const run = spawnSync('/usr/bin/python3', ['-c', PYTHON, JSON.stringify(spec)], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
   if (run.status !== 0) {
