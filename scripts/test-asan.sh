@@ -13,5 +13,5 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export TENSORGRAD_ADDON_PATH="$addon"
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(test/native-boundary.test.ts test/select-boundary.test.ts test/pointwise.test.ts test/indexing.test.ts test/linalg.test.ts test/reduce.test.ts test/memory.test.ts test/conv.test.ts test/pool.test.ts test/norm.test.ts test/select.test.ts test/io.test.ts test/hot-paths.test.ts test/api-fuzz.test.ts test/nonfinite.test.ts)
+[ ${#suites[@]} -gt 0 ] || suites=(test/native-boundary.test.ts test/select-boundary.test.ts test/pointwise.test.ts test/indexing.test.ts test/linalg.test.ts test/reduce.test.ts test/memory.test.ts test/conv.test.ts test/pool.test.ts test/norm.test.ts test/select.test.ts test/io.test.ts test/hot-paths.test.ts test/api-fuzz.test.ts test/nonfinite.test.ts test/nn.test.ts)
 npx jest --runInBand "${suites[@]}"
