@@ -22,6 +22,7 @@ import * as sortOps from './ops/sort';
 import * as indexingOps from './indexing';
 import { profiledExports, profiledFunctions } from './ops/registry';
 import { native } from './native';
+import { emptyRecycled } from './storage';
 import { cpu, Device } from './device';
 import { CUDA_UNAVAILABLE } from './device';
 import { TensorError } from './errors';
@@ -117,7 +118,10 @@ export const cuda = {
 /** Diagnostics of the native side: pool counters, CPU capability in use. */
 export const backend = {
   poolStats: () => native.poolStats(),
-  emptyCache: () => native.emptyCache(),
+  emptyCache: (): void => {
+    emptyRecycled();
+    native.emptyCache();
+  },
   cpuCapability: () => native.cpuCapability(),
   /** Pins the kernels' instruction set ('avx512' | 'avx2' | 'default'), never above the CPU's. */
   setCpuCapability: (name: 'avx512' | 'avx2' | 'default'): string =>

@@ -1,6 +1,7 @@
 /** nn, optim and losses against PyTorch 1.13: init, forward, gradients, 20 optimizer steps. */
 import * as torch from '../lib';
 import { loadFixture } from './helpers/fixtures';
+import { Storage, recycledStats } from '../lib/storage';
 import { FixtureTensor, expectMatches, fromFixture } from './helpers/tensors';
 
 const { nn, optim } = torch;
@@ -293,6 +294,34 @@ describe('gradients the user never held go back to the pool at zeroGrad', () => 
     backward(m);
     expect(torch.equal(read, readValues)).toBe(true);
     opt.kept.forEach((k, i) => expect(torch.equal(k, keptValues[i])).toBe(true));
+  });
+  test('released buffers serve the next storages of their size, with the same results; emptyCache drops them', () => {
+    // Storages of more than 512 bytes (smaller ones are carved from shared slabs).
+    const bx = torch.randn(16, 64), by = torch.randint(0, 10, [16]);
+    const train = () => {
+      torch.manualSeed(1);
+      const m = new nn.Sequential(new nn.Linear(64, 48), new nn.ReLU(), new nn.Linear(48, 10));
+      const opt = new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 });
+      for (let i = 0; i < 5; i++) {
+        opt.zeroGrad();
+        F.crossEntropy(m.forward(bx), by).backward();
+        opt.step();
+      }
+      return m.parameters().map((p) => p.detach().clone());
+    };
+    const before = recycledStats().hits;
+    const recycledRun = train();
+    expect(recycledStats().hits).toBeGreaterThan(before);
+    const recycle = Storage.prototype.recycle;
+    Storage.prototype.recycle = Storage.prototype.dispose;
+    try {
+      const plain = train();
+      recycledRun.forEach((p, i) => expect(torch.equal(p, plain[i])).toBe(true));
+    } finally {
+      Storage.prototype.recycle = recycle;
+    }
+    torch.backend.emptyCache();
+    expect(recycledStats().bytes).toBe(0);
   });
   test('clipGradNorm_ and the built-in step keep recycling; setToNone false zeroes in place', () => {
     const m = model(), opt = new optim.Adam(m.parameters(), { lr: 0.01 });

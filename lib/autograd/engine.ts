@@ -206,7 +206,7 @@ function releaseConsumed(storages: Storage[], results: (Tensor | null)[]): void 
   for (const s of storages) {
     let passedOn = false;
     for (const r of results) if (r && r._storage === s) passedOn = true;
-    if (!passedOn) s.dispose();
+    if (!passedOn) s.recycle();
   }
 }
 
@@ -221,7 +221,7 @@ function runNode(node: Node, grads: (Tensor | null)[], opts: RunOptions, owned: 
       // A sum only the engine held that was added into an existing .grad (or copied into
       // the leaf's layout) is done with: its memory goes back now, like other consumed ones.
       const kept = accumulateIntoLeaf(node.variable, g, opts.createGraph, stealable);
-      if (stealable && !kept) g._storage.dispose();
+      if (stealable && !kept) g._storage.recycle();
     }
   } else if (grads.some((g) => g !== null)) {
     inputGrads = node.apply(grads);
