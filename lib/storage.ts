@@ -122,12 +122,14 @@ export class Storage {
   /**
    * dispose() for a storage only tensorgrad can reach: its ArrayBuffer waits for the next
    * storage of its size instead of being freed (see `recycled`). Any tensor still on this
-   * storage sees it disposed, as after dispose().
+   * storage sees it disposed, as after dispose(). Shared memory is left alone: another
+   * worker may be using it.
    */
   recycle(): void {
+    if (this.isShared) return;
     const bytes = this.bytes;
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    if (this.disposed || this.carved || this.isShared || !whole || recycledBytes + bytes.byteLength > RECYCLE_MAX_BYTES) return this.dispose();
+    if (this.disposed || this.carved || !whole || recycledBytes + bytes.byteLength > RECYCLE_MAX_BYTES) return this.dispose();
     this.disposed = true;
     this.bytes = new Uint8Array(0);
     let list = recycled.get(bytes.byteLength);

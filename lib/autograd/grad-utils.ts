@@ -49,7 +49,7 @@ export function zeroGrads(leaves: Iterable<Tensor>, setToNone: boolean): void {
     if (g === null) continue;
     if (setToNone) {
       p._grad = null;
-      if (p._gradPrivate && !g._storage.isShared) g._storage.recycle();
+      if (p._gradPrivate) g._storage.recycle();
       p._gradPrivate = false;
     } else noGrad(() => g.zero_());
   }

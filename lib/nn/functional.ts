@@ -11,7 +11,7 @@ import { bool, int64 } from '../dtype';
 import { arange, rand } from '../creation';
 import { relu as reluOp, sigmoid as sigmoidOp, tanh as tanhOp, gelu as geluOp, silu as siluOp, leakyRelu as leakyReluOp, softplus as softplusOp, eq, mul, neg, add, sub, log, clamp, abs, where, div } from '../ops/pointwise';
 import * as linalgOps from '../ops/linalg';
-import { nllLoss as nllLossOp, classMask } from './nll-loss';
+import { nllLoss as nllLossOp } from './nll-loss';
 import * as reduceOps from '../ops/reduce';
 import { sum, mean } from '../ops/reduce';
 import * as normOps from '../ops/norm';
@@ -112,6 +112,12 @@ export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): T
 export interface NllOptions extends LossOptions {
   weight?: Tensor | null;
   ignoreIndex?: number;
+}
+
+/** One-hot mask of class indices along dim 1 (target (N, ...) -> (N, C, ...)): label smoothing's class weights. */
+function classMask(target: Tensor, classes: number): Tensor {
+  const shape = [1, classes, ...new Array<number>(target.dim() - 1).fill(1)];
+  return eq(target.unsqueeze(1), arange(classes).reshape(shape));
 }
 
 /**

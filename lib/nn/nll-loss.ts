@@ -9,13 +9,11 @@
 import { TensorError } from '../errors';
 import { Tensor } from '../tensor';
 import { int64 } from '../dtype';
-import { arange, zeros } from '../creation';
+import { zeros } from '../creation';
 import { native } from '../native';
 import { differentiable, needsGrad } from '../autograd/node';
 import { noGrad } from '../autograd/grad-mode';
-import { eq, mul, neg, where, div } from '../ops/pointwise';
-import { sum } from '../ops/reduce';
-import { scalarTypeNames } from '../ops/pointwise';
+import { mul, neg, where, div, scalarTypeNames } from '../ops/pointwise';
 import type { Reduction } from './functional';
 
 export interface NllArgs {
@@ -25,12 +23,6 @@ export interface NllArgs {
 }
 
 const REDUCTION_CODES: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
-
-/** One-hot mask of class indices along dim 1 (target (N, ...) -> (N, C, ...)). */
-export function classMask(target: Tensor, classes: number): Tensor {
-  const shape = [1, classes, ...new Array<number>(target.dim() - 1).fill(1)];
-  return eq(target.unsqueeze(1), arange(classes).reshape(shape));
-}
 
 /** The operands in the kernel's form: x (n, c, s), targets (n, s), all dense. */
 interface Problem {
