@@ -23,7 +23,8 @@ export interface NativeAddon {
   init(errorClass: typeof TensorError): void;
   allocate(bytes: number): Bytes;
   dispose(storage: Bytes): boolean;
-  adviseHugePages(storage: Bytes): void;
+  /** Padding that puts `byteLength` bytes of `raw` on a 64-byte boundary; advises huge pages from `hugeFrom` bytes. */
+  alignStorage(raw: Bytes, byteLength: number, hugeFrom: number): number;
   poolStats(): PoolStats;
   emptyCache(): void;
   setNumThreads(n: number): void;

@@ -35,6 +35,16 @@ function carve(byteLength: number): Uint8Array {
 // Storages this big may span a whole 2 MiB page, which the addon advises as a transparent
 // huge page before anything touches it (one syscall, against hundreds of page faults).
 const HUGE_PAGE_MIN_REQUEST = 2 << 20;
+// Above the slabs, storages start on a cache line, as PyTorch's do: glibc aligns V8's
+// buffers to 16 bytes only, and vector loops over misaligned data split loads and stores
+// across lines (native alignStorage has the figures).
+const CACHE_LINE = 64;
+
+function allocateAligned(byteLength: number): Bytes {
+  const raw = Buffer.allocUnsafeSlow(byteLength + CACHE_LINE - 1);
+  const pad = native.alignStorage(raw, byteLength, HUGE_PAGE_MIN_REQUEST);
+  return new Uint8Array(raw.buffer, pad, byteLength);
+}
 
 let storagesMade = 0;
 
@@ -75,20 +85,22 @@ export class Storage {
     return storagesMade;
   }
 
-  /** `carved`: the bytes are part of a slab, which dispose() must not detach. */
-  constructor(public bytes: Bytes, private readonly carved = false) {}
+  /**
+   * `origin`: 'slab' bytes are part of a slab, which dispose() must not detach; 'pool' bytes
+   * are a buffer Storage.allocate made, which only this storage uses and recycle() may keep;
+   * 'user' bytes came from outside (torch.from, a worker's message).
+   */
+  constructor(public bytes: Bytes, private readonly origin: 'slab' | 'pool' | 'user' = 'user') {}
 
   static allocate(byteLength: number): Storage {
-    if (byteLength > 0 && byteLength <= SLAB_MAX_REQUEST) return new Storage(carve(byteLength), true);
+    if (byteLength > 0 && byteLength <= SLAB_MAX_REQUEST) return new Storage(carve(byteLength), 'slab');
     const waiting = recycled.get(byteLength);
     if (waiting !== undefined && waiting.length > 0) {
       recycledBytes -= byteLength;
       recycledHits++;
-      return new Storage(waiting.pop() as Bytes);
+      return new Storage(waiting.pop() as Bytes, 'pool');
     }
-    const bytes = Buffer.allocUnsafeSlow(byteLength);
-    if (byteLength >= HUGE_PAGE_MIN_REQUEST) native.adviseHugePages(bytes);
-    return new Storage(bytes);
+    return new Storage(allocateAligned(byteLength), 'pool');
   }
 
   get byteLength(): number {
@@ -115,7 +127,7 @@ export class Storage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (!this.carved) native.dispose(this.bytes);
+    if (this.origin !== 'slab') native.dispose(this.bytes);
     this.bytes = new Uint8Array(0);
   }
 
@@ -128,8 +140,7 @@ export class Storage {
   recycle(): void {
     if (this.isShared) return;
     const bytes = this.bytes;
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    if (this.disposed || this.carved || !whole || recycledBytes + bytes.byteLength > RECYCLE_MAX_BYTES) return this.dispose();
+    if (this.disposed || this.origin !== 'pool' || recycledBytes + bytes.byteLength > RECYCLE_MAX_BYTES) return this.dispose();
     this.disposed = true;
     this.bytes = new Uint8Array(0);
     let list = recycled.get(bytes.byteLength);

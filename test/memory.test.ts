@@ -2,6 +2,8 @@
 import * as fs from 'fs';
 import * as torch from '../lib';
 import { native } from '../lib/native';
+import { Storage, recycledStats } from '../lib/storage';
+import type { Tensor } from '../lib/tensor';
 
 describe('JavaScript memory interop', () => {
   test('torch.from wraps a typed array without copying, both ways', () => {
@@ -69,7 +71,26 @@ describe('JavaScript memory interop', () => {
     const added = [...advisedMappings()].filter(([range]) => !before.has(range)).map(([, size]) => size);
     expect(Math.max(0, ...added)).toBeGreaterThanOrEqual(62 * 2 ** 20);
     expect(t.sum().item()).toBe(3 * (16 << 20));
-    expect(() => native.adviseHugePages({} as Uint8Array)).toThrow('adviseHugePages: expected a storage');
+    expect(() => native.alignStorage({} as Uint8Array, 0, 0)).toThrow('alignStorage: expected (bytes, byteLength, hugeFrom)');
+    expect(() => native.alignStorage(new Uint8Array(8), 9, Infinity)).toThrow('alignStorage: the buffer has no room');
+  });
+
+  test('storages above the slab size start on a 64-byte cache line, recycled ones too', () => {
+    // alignStorage(bytes, 0, ...) is the padding from bytes' start to the next cache line.
+    const padding = (t: Tensor): number => native.alignStorage(t._storage.bytes, 0, Infinity);
+    for (const n of [129, 250, 1000, 4097, 1 << 20, 3 << 20]) {
+      const t = torch.empty(n);
+      expect(t._storage.byteLength).toBe(4 * n);
+      expect(padding(t)).toBe(0);
+    }
+    const first = Storage.allocate(1200);
+    const bytes = first.bytes;
+    first.recycle();
+    const hits = recycledStats().hits;
+    const again = Storage.allocate(1200);
+    expect(recycledStats().hits).toBe(hits + 1);
+    expect(again.bytes).toBe(bytes);
+    expect(native.alignStorage(again.bytes, 0, Infinity)).toBe(0);
   });
 
   test('version counter is shared by views and bumped by in-place ops', () => {
