@@ -199,6 +199,35 @@ describe('the stride-1 kernel-row paths agree with im2col over several image til
   });
 });
 
+describe('the direct kernel by output row (float32 on AVX-512) agrees with float64 (GEMM)', () => {
+  // Rows of 28 outputs are two whole 14-pixel tiles, rows of 13 one partial tile: both run
+  // by output row (straight into a channels_last output, bias added in the kernel) instead
+  // of over the padded grid, whose 2 dropped columns per row cost more. The input gradient
+  // runs the same kernel. 5 images take two tiles of images; 40 output channels leave a
+  // partial 32-wide block. float64 runs the kernel-row GEMMs.
+  const threads0 = torch.getNumThreads();
+  afterAll(() => torch.setNumThreads(threads0));
+  const cases = [28, 13].flatMap((width) => [1, 2].flatMap((threads) =>
+    [['NCHW', torch.contiguousFormat], ['channels_last', torch.channelsLast]].map(([layout, memoryFormat]) =>
+      [`width ${width}, ${threads} thread(s), ${layout as string}`, width, threads, memoryFormat as torch.MemoryFormat] as const)));
+  test.each(cases)('%s', (_, width, threads, memoryFormat) => {
+    torch.setNumThreads(threads);
+    const x64 = torch.randn([5, 64, 12, width], { dtype: torch.float64 });
+    const w64 = torch.randn([40, 64, 3, 3], { dtype: torch.float64 });
+    const b64 = torch.randn([40], { dtype: torch.float64 });
+    const g64 = torch.randn([5, 40, 12, width], { dtype: torch.float64 });
+    const run = (dtype: torch.DType) => {
+      const x = x64.to(dtype).contiguous({ memoryFormat }).requiresGrad_(), w = w64.to(dtype).requiresGrad_();
+      const y = F.conv2d(x, w, b64.to(dtype), { padding: 1 });
+      expect(y.isContiguous({ memoryFormat })).toBe(true);
+      return [y, ...(torch.autograd.grad([y], [x, w], [g64.to(dtype)]) as torch.Tensor[])].map((t) => t.to(torch.float64));
+    };
+    const single = run(torch.float32), double = run(torch.float64);
+    expect(single[0].shape).toEqual([5, 40, 12, width]);
+    single.forEach((t, i) => expect(torch.allclose(t, double[i], { rtol: 1e-3, atol: 2e-2 })).toBe(true));
+  });
+});
+
 describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64 (GEMM) over several tiles', () => {
   // Stride 2 goes through im2col; ~0.9 MB of columns per image makes three tiles of images.
   test.each([['NCHW', torch.contiguousFormat], ['channels_last', torch.channelsLast]] as const)('%s', (_, memoryFormat) => {

@@ -135,19 +135,39 @@ void fillBias(const ConvGeometry& g, const ConvTile& t, T* y, const T* bias) {
   });
 }
 
+// The direct kernel computes tiles of kDirectRowTile output pixels. Over the padded grid
+// (one line of oh * wpad pixels per image) it also computes the kw - 1 dropped columns of
+// every row; by output row it computes none, but pads each row to whole tiles. Rows win
+// when they waste less (issue 9's A and B: rows of 56 and 28, 4 and 2 whole tiles, against
+// 3.6% and 7% dropped columns).
+inline bool directByRow(const ConvGeometry& g, const conv::RowsLayout& l) {
+  const int64_t byRow = g.oh * ((g.ow + kDirectRowTile - 1) / kDirectRowTile) * kDirectRowTile;
+  const int64_t padded = (g.oh * l.wpad + kDirectRowTile - 1) / kDirectRowTile * kDirectRowTile;
+  return byRow <= padded;
+}
+
 // A stride-1 convolution on its padded input (kernels/conv/conv_rows.h); w is (o, kh, kw, c).
 template <class T>
 void forwardRows(const ConvGeometry& g, T* y, const T* x, const T* wNhwc, const T* bias) {
   const conv::RowsLayout l = conv::rowsLayout(g);
-  const int64_t perImage = (l.padImage + l.outImage) * int64_t(sizeof(T));
+  const bool directKernel = sizeof(T) == 4 && activeCapability() == CpuCapability::Avx512;
+  const bool byRow = directKernel && directByRow(g, l);
+  // By output row, a channels_last output is stored straight into y, bias included: no
+  // scratch outputs and no unpacking pass.
+  const bool straight = byRow && g.channelsLast;
+  conv::RowsLayout outLayout = l;  // how the scratch outputs are laid out, for unpackOutput
+  if (byRow) {
+    outLayout.wpad = g.ow;
+    outLayout.outImage = straight ? 0 : g.oh * g.ow * g.o;
+  }
+  const int64_t perImage = (l.padImage + outLayout.outImage) * int64_t(sizeof(T));
   int64_t images = std::min(std::max<int64_t>(kColumnBudgetBytes / perImage, 1), g.n);
   const int threads = getNumThreads();
   if (threads > 1 && images > threads) images -= images % threads;  // whole images per thread
   // The last rows read kw - 1 pixels past an image (the direct kernel's last tile of 14
   // rows, 13 more).
-  const bool directKernel = sizeof(T) == 4 && activeCapability() == CpuCapability::Avx512;
   const int64_t slack = ((directKernel ? kDirectRowTile : 1) + g.kw) * g.c;
-  Scratch scratch(size_t(images * (l.padImage + l.outImage) + slack) * sizeof(T));
+  Scratch scratch(size_t(images * (l.padImage + outLayout.outImage) + slack) * sizeof(T));
   T* xp = scratch.as<T>();
   T* ys = xp + images * l.padImage + slack;
   std::fill(xp + images * l.padImage, ys, T(0));
@@ -166,15 +186,39 @@ void forwardRows(const ConvGeometry& g, T* y, const T* x, const T* wNhwc, const 
     const int64_t nb = std::min(images, g.n - n0);
     conv::packPadded(g, l, x, n0, nb, xp);
     if (directKernel) {
-      isa_avx512::convDirectFloat32(DirectConvArgs{reinterpret_cast<const float*>(xp), nb, l.padImage, g.c, l.wpad,
-                                                   g.dh, g.kh, g.kw, packed.as<float>(), g.o, oPad,
-                                                   reinterpret_cast<float*>(ys), l.outImage, g.oh * l.wpad});
+      DirectConvArgs a{};
+      a.xp = reinterpret_cast<const float*>(xp);
+      a.images = nb;
+      a.padImage = l.padImage;
+      a.c = g.c;
+      a.wpad = l.wpad;
+      a.dh = g.dh;
+      a.kh = g.kh;
+      a.kw = g.kw;
+      a.w = packed.as<float>();
+      a.o = g.o;
+      a.oPad = oPad;
+      if (byRow) {
+        a.ys = reinterpret_cast<float*>(straight ? y + n0 * g.oh * g.ow * g.o : ys);
+        a.outImage = g.oh * g.ow * g.o;
+        a.lines = g.oh;
+        a.linePixels = g.ow;
+        a.inLineStride = l.wpad * g.c;
+        a.outLineStride = g.ow * g.o;
+        a.bias = straight ? reinterpret_cast<const float*>(bias) : nullptr;
+      } else {
+        a.ys = reinterpret_cast<float*>(ys);
+        a.outImage = l.outImage;
+        a.lines = 1;
+        a.linePixels = g.oh * l.wpad;
+      }
+      isa_avx512::convDirectFloat32(a);
     } else {
       for (int64_t i = 0; i < g.kh; i++)
         product<T>(nb, g.oh * l.wpad, g.o, g.kw * g.c, i == 0 ? 0 : 1, operand(ys, l.outImage, g.o, 1),
                    operand(xp + i * g.dh * l.wpad * g.c, l.padImage, g.c, 1), operand(wNhwc + i * g.kw * g.c, 0, 1, k));
     }
-    conv::unpackOutput(g, l, ys, n0, nb, bias, y);
+    if (!straight) conv::unpackOutput(g, outLayout, ys, n0, nb, bias, y);
   }
 }
 

@@ -13,8 +13,15 @@ struct DirectConvArgs {
   int64_t images, padImage, c, wpad, dh, kh, kw;
   const float* w;      // packed weight [(i, j, c)][oPad], zeros beyond o
   int64_t o, oPad;
-  float* ys;           // outputs [image][(oh, ow' < wpad)][o], images of outImage elements
-  int64_t outImage, rows;  // rows = oh * wpad output pixels per image
+  // Output pixels come in `lines` per image of `linePixels` each; pixel p of line l reads
+  // the padded input from element l * inLineStride + p * c of its image and is stored at
+  // ys[image * outImage + l * outLineStride + p * o + 0..o). Either one line per image of
+  // oh * wpad pixels over the padded width (columns ow' >= OW computed and dropped by the
+  // caller), or one line per output row of OW pixels (inLineStride wpad * c), which
+  // computes no dropped column and can store straight into a channels_last output.
+  float* ys;
+  int64_t outImage, lines, linePixels, inLineStride, outLineStride;
+  const float* bias;   // added as the outputs are stored, or nullptr
 };
 
 // Rows of 14 output pixels are read up to 13 pixels plus a kernel row past the last one:

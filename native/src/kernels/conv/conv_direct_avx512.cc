@@ -16,9 +16,11 @@ constexpr int kRows = int(kDirectRowTile);
 // rows x cols outputs (rows <= 14, cols <= 32) at y (row stride ldy):
 //   y[r][0..32) (+)= sum over kernel rows i < kh, p < depth of
 //                    a[i * aStepI + r * ars + p * aps] * b[i * bStepI + p * bps + 0..32)
-// accumulate: add to what y holds (masked loads) instead of overwriting it.
+// accumulate: add to what y holds (masked loads) instead of overwriting it; bias (or
+// nullptr): bias[0..32) added to every row.
 void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, int64_t depth, const float* b,
-          int64_t bps, int64_t bStepI, float* y, int64_t ldy, int rows, int cols, bool accumulate) {
+          int64_t bps, int64_t bStepI, float* y, int64_t ldy, int rows, int cols, bool accumulate,
+          const float* bias = nullptr) {
   __m512 acc0[kRows], acc1[kRows];
 #pragma GCC unroll 14
   for (int r = 0; r < kRows; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
@@ -40,6 +42,14 @@ void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, 
   }
   const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
   const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF) : cols > 16 ? __mmask16((1u << (cols - 16)) - 1) : __mmask16(0);
+  if (bias != nullptr) {
+    const __m512 bias0 = _mm512_maskz_loadu_ps(m0, bias), bias1 = _mm512_maskz_loadu_ps(m1, bias + 16);
+#pragma GCC unroll 14
+    for (int r = 0; r < kRows; r++) {
+      acc0[r] = _mm512_add_ps(acc0[r], bias0);
+      acc1[r] = _mm512_add_ps(acc1[r], bias1);
+    }
+  }
 #pragma GCC unroll 14
   for (int r = 0; r < kRows; r++) {
     if (r >= rows) break;
@@ -56,18 +66,20 @@ void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, 
 }  // namespace
 
 void convDirectFloat32(const DirectConvArgs& a) {
-  const int64_t tiles = (a.rows + kRows - 1) / kRows, blocks = (a.o + 31) / 32;
+  const int64_t tiles = (a.linePixels + kRows - 1) / kRows, blocks = (a.o + 31) / 32;
   const int64_t depth = a.kw * a.c, rowStep = a.dh * a.wpad * a.c;
-  const int64_t work = a.images * tiles;
+  const int64_t work = a.images * a.lines * tiles;
   // ~14 * 32 * kh * depth multiply-adds per unit: a few units already fill a thread.
   parallelFor(work, 8, [&](int64_t u0, int64_t u1) {
     for (int64_t blk = 0; blk < blocks; blk++) {  // one block of weights stays in L2
       const int cols = int(std::min<int64_t>(32, a.o - blk * 32));
+      const float* bias = a.bias != nullptr ? a.bias + blk * 32 : nullptr;
       for (int64_t u = u0; u < u1; u++) {
-        const int64_t b = u / tiles, q0 = (u % tiles) * kRows;
-        const int rows = int(std::min<int64_t>(kRows, a.rows - q0));
-        tile(a.xp + b * a.padImage + q0 * a.c, a.c, 1, rowStep, a.kh, depth, a.w + blk * 32, a.oPad, depth * a.oPad,
-             a.ys + b * a.outImage + q0 * a.o + blk * 32, a.o, rows, cols, false);
+        const int64_t line = u / tiles, b = line / a.lines, l = line % a.lines, q0 = (u % tiles) * kRows;
+        const int rows = int(std::min<int64_t>(kRows, a.linePixels - q0));
+        tile(a.xp + b * a.padImage + l * a.inLineStride + q0 * a.c, a.c, 1, rowStep, a.kh, depth, a.w + blk * 32,
+             a.oPad, depth * a.oPad, a.ys + b * a.outImage + l * a.outLineStride + q0 * a.o + blk * 32, a.o, rows,
+             cols, false, bias);
       }
     }
   });

@@ -131,7 +131,7 @@ void packGradOutput(const ConvGeometry& g, const RowsLayout& l, const T* gy, int
   });
 }
 
-// The first OW of each padded-width output row into y (+ bias), in g's layout.
+// The first OW pixels of each output row of l.wpad into y (+ bias), in g's layout.
 template <class T>
 void unpackOutput(const ConvGeometry& g, const RowsLayout& l, const T* ys, int64_t n0, int64_t images, const T* bias,
                   T* y) {

@@ -21,8 +21,13 @@ struct SimdTile {
     for (int i = 0; i < kRows; i++) acc0[i] = acc1[i] = W::zero();
     const int64_t rs = kPackedA ? 1 : rsa;
     const int64_t cs = kPackedA ? MR : csa;
+    // Fetch the tile of C while the k loop runs: a new output is cold (V8 hands back freed
+    // buffers only at its next scavenge), and each row of the tile spans two cache lines.
 #pragma GCC unroll 16
-    for (int i = 0; i < kRows; i++) _mm_prefetch(reinterpret_cast<const char*>(c + i * rsc), _MM_HINT_T0);
+    for (int i = 0; i < kRows; i++) {
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * rsc), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * rsc + kNR - 1), _MM_HINT_T0);
+    }
 #pragma GCC unroll 2
     for (int64_t p = 0; p < kc; p++) {
       const V b0 = W::load(b), b1 = W::load(b + kL);
