@@ -89,6 +89,12 @@ float laneSum(const float* lanes) {
 template <int OC>
 void forwardRow(const TapForwardArgs& a, const float* wb, int64_t b, int64_t y, int64_t o0, int valid) {
   __m256 acc[OC];
+  // A new output is usually cold (V8 frees the last one only at its next scavenge), and
+  // this row's stores go to OC planes at once, more streams than the hardware prefetcher
+  // follows: ask for the next row's lines now, to arrive while this row is computed.
+  const float* next = a.y + ((b * a.o + o0) * a.oh + y + 1) * a.ow;
+  for (int k = 0; k < valid; k++)
+    for (int64_t x = 0; x < a.ow; x += 16) __builtin_prefetch(next + k * a.oh * a.ow + x, 1, 3);
   for (int64_t x0 = 0; x0 < a.ow; x0 += 8) {
     const int64_t left = a.ow - x0;
     const __mmask8 m = left >= 8 ? __mmask8(0xFF) : __mmask8((1u << left) - 1);
