@@ -44,6 +44,18 @@ describe('JavaScript memory interop', () => {
     expect(() => v.fill_(0)).toThrow(torch.TensorError);
   });
 
+  test('`using` disposes a tensor when its block ends', () => {
+    const a = torch.ones(1000);
+    let kept: Tensor;
+    {
+      using y = a.add(1);
+      kept = y;
+      expect(y.sum().item()).toBe(2000);
+    }
+    expect(() => kept.add(1)).toThrow('Tensor was disposed');
+    expect(a.sum().item()).toBe(1000);
+  });
+
   test('a long loop without dispose() keeps memory bounded (the GC frees storage)', () => {
     const before = process.memoryUsage().rss;
     for (let i = 0; i < 300; i++) torch.empty(1 << 20).fill_(i); // 4 MiB each, 1.2 GiB in total
