@@ -186,18 +186,8 @@ void forwardRows(const ConvGeometry& g, T* y, const T* x, const T* wNhwc, const 
     const int64_t nb = std::min(images, g.n - n0);
     conv::packPadded(g, l, x, n0, nb, xp);
     if (directKernel) {
-      DirectConvArgs a{};
-      a.xp = reinterpret_cast<const float*>(xp);
-      a.images = nb;
-      a.padImage = l.padImage;
-      a.c = g.c;
-      a.wpad = l.wpad;
-      a.dh = g.dh;
-      a.kh = g.kh;
-      a.kw = g.kw;
-      a.w = packed.as<float>();
-      a.o = g.o;
-      a.oPad = oPad;
+      DirectConvArgs a{reinterpret_cast<const float*>(xp), nb, l.padImage, g.c, l.wpad, g.dh, g.kh, g.kw,
+                       packed.as<float>(), g.o, oPad};  // the output's fields below, by mode
       if (byRow) {
         a.ys = reinterpret_cast<float*>(straight ? y + n0 * g.oh * g.ow * g.o : ys);
         a.outImage = g.oh * g.ow * g.o;
