@@ -19,9 +19,9 @@ struct DirectConvArgs {
   // oh * wpad pixels over the padded width (columns ow' >= OW computed and dropped by the
   // caller), or one line per output row of OW pixels (inLineStride wpad * c), which
   // computes no dropped column and can store straight into a channels_last output.
-  float* ys;
-  int64_t outImage, lines, linePixels, inLineStride, outLineStride;
-  const float* bias;   // added as the outputs are stored, or nullptr
+  float* ys = nullptr;
+  int64_t outImage = 0, lines = 0, linePixels = 0, inLineStride = 0, outLineStride = 0;
+  const float* bias = nullptr;  // added as the outputs are stored, or nullptr
 };
 
 // Rows of 14 output pixels are read up to 13 pixels plus a kernel row past the last one:
