@@ -87,19 +87,19 @@ describe('JavaScript memory interop', () => {
     expect(() => native.alignStorage(new Uint8Array(8), 9, Infinity)).toThrow('alignStorage: the buffer has no room');
   });
 
-  test('storages above the slab size start on a 64-byte cache line, recycled ones too', () => {
+  test('storages from 64 KiB start on a 64-byte cache line, recycled ones too', () => {
     // alignStorage(bytes, 0, ...) is the padding from bytes' start to the next cache line.
     const padding = (t: Tensor): number => native.alignStorage(t._storage.bytes, 0, Infinity);
-    for (const n of [129, 250, 1000, 4097, 1 << 20, 3 << 20]) {
+    for (const n of [16384, 16385, 40000, 1 << 20, 3 << 20]) {
       const t = torch.empty(n);
       expect(t._storage.byteLength).toBe(4 * n);
       expect(padding(t)).toBe(0);
     }
-    const first = Storage.allocate(1200);
+    const first = Storage.allocate(70000);
     const bytes = first.bytes;
     first.recycle();
     const hits = recycledStats().hits;
-    const again = Storage.allocate(1200);
+    const again = Storage.allocate(70000);
     expect(recycledStats().hits).toBe(hits + 1);
     expect(again.bytes).toBe(bytes);
     expect(native.alignStorage(again.bytes, 0, Infinity)).toBe(0);
