@@ -302,8 +302,19 @@ function boundaryProducts(): Product[] {
     const x = random([90, 450], dtype), y = random([450, 120], dtype).narrow(1, 7, 101);
     return { label: `mm 90x450x101, B a column slice (${dtype.name})`, k: 450, run: () => torch.mm(x, y), expected: () => naive(flat(x), flat(y), null, 1, 90, 101, 450) };
   };
+  // x @ W^T with few rows of x (gemm_driver.h's transposedIsCheaper): computed as
+  // (W x^T)^T, C written column by column, with addmm's bias, alpha and beta.
+  const linear = (m: number, k: number, n: number, dtype: torch.DType, alpha: number, beta: number): Product => {
+    const x = random([m, k], dtype), wt = random([n, k], dtype).t(), bias = random([n], dtype);
+    return {
+      label: `addmm ${m}x${k} @ (${n}x${k})^T alpha ${alpha} beta ${beta} (${dtype.name})`, k,
+      run: () => torch.addmm(bias, x, wt, { alpha, beta }),
+      expected: () => naive(flat(x), flat(wt), flat(bias.expand([m, n])), 1, m, n, k, alpha, beta),
+    };
+  };
   return [
     mk(401, 300, 9), mk(3, 70, 4100), mk(700, 3, 130, torch.float64), mk(67, 520, 67), sliced(torch.float32), sliced(torch.float64),
+    linear(64, 500, 200, torch.float32, 1, 1), linear(32, 600, 300, torch.float64, -0.5, 0.25), linear(96, 700, 900, torch.float32, 2, 0),
     { label: 'bmm 6x61x83x71', k: 83, run: () => torch.bmm(a, b), expected: () => naive(flat(a), flat(b), null, 6, 61, 71, 83) },
   ];
 }

@@ -251,8 +251,24 @@ void gemmBlocked(const Gemm2D<T>& g) {
   }
 }
 
+// x @ W^T with few rows of x (Linear's forward): B is a transposed view, which either path
+// above must transpose into panels, all k x n of it, for only a few row tiles. The same
+// product as C^T = B^T A^T reads W's rows in place as its A and transposes x (m x k)
+// instead; C^T's rows are C's columns, stored element by element through the edge buffer.
+// That pays when the transposing saved, k * (n - m) elements, is well above the m * n
+// scattered stores, and m fills whole column panels of C^T (at 1 thread, x @ W^T into
+// out=: 64x784 @ 784x256 270 -> 247 us, 32x784 @ 784x256 151 -> 124 us; 64x128 @ 128x512
+// went 89 -> 113 us and 16x1024 @ 1024x1024 588 -> 860 us, which the test leaves out).
+template <class T>
+bool transposedIsCheaper(const Gemm2D<T>& g) {
+  return g.csb != 1 && g.rsb == 1 && g.csa == 1 && g.m <= kDirectBMaxRows && g.m % Micro<T>::kNR == 0 &&
+         g.k * (g.n - g.m) >= 4 * g.m * g.n;
+}
+
 template <class T>
 void gemmSerial(const Gemm2D<T>& g) {
+  if (transposedIsCheaper(g))
+    return gemmSmall(Gemm2D<T>{g.n, g.m, g.k, g.alpha, g.beta, g.b, g.csb, g.rsb, g.a, g.csa, g.rsa, g.c, g.csc, g.rsc});
   if (g.m * g.n * g.k <= Micro<T>::kSmallWork) gemmSmall(g);
   else gemmBlocked(g);
 }
