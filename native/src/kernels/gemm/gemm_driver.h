@@ -80,6 +80,19 @@ inline void runTile(int rows, int64_t cols, int64_t kc, const T* a, int64_t rsa,
   if (cols == NR && csc == 1) return fn(kc, a, rsa, csa, b, rsb, c, rsc, alpha, beta);
   alignas(64) T buffer[Micro<T>::kMR * NR];
   fn(kc, a, rsa, csa, b, rsb, buffer, NR, alpha, T(0));
+  if (rsc == 1) {
+    // C's columns are contiguous (a product computed transposed): write each whole, a
+    // cache line or two, rather than one element of every column per row.
+    for (int64_t j = 0; j < cols; j++) {
+      T* column = c + j * csc;
+      if (beta == T(0)) {
+        for (int i = 0; i < rows; i++) column[i] = buffer[i * NR + j];
+      } else {
+        for (int i = 0; i < rows; i++) column[i] = buffer[i * NR + j] + beta * column[i];
+      }
+    }
+    return;
+  }
   for (int i = 0; i < rows; i++) {
     T* row = c + i * rsc;
     const T* src = buffer + i * NR;
@@ -254,15 +267,16 @@ void gemmBlocked(const Gemm2D<T>& g) {
 // x @ W^T with few rows of x (Linear's forward): B is a transposed view, which either path
 // above must transpose into panels, all k x n of it, for only a few row tiles. The same
 // product as C^T = B^T A^T reads W's rows in place as its A and transposes x (m x k)
-// instead; C^T's rows are C's columns, stored element by element through the edge buffer.
-// That pays when the transposing saved, k * (n - m) elements, is well above the m * n
-// scattered stores, and m fills whole column panels of C^T (at 1 thread, x @ W^T into
-// out=: 64x784 @ 784x256 270 -> 247 us, 32x784 @ 784x256 151 -> 124 us; 64x128 @ 128x512
-// went 89 -> 113 us and 16x1024 @ 1024x1024 588 -> 860 us, which the test leaves out).
+// instead; C^T's rows are C's columns, written column by column through the edge buffer.
+// That pays when the transposing saved, k * (n - m) elements, is at least the m * n
+// elements of C, and m fills whole column panels of C^T (at 1 thread, x @ W^T into out=:
+// 64x784 @ 784x256 270 -> 242 us, 32x784 @ 784x256 151 -> 123 us, 64x512 @ 512x512 345 ->
+// 316 us, 64x256 @ 256x128 46.5 -> 45; 16x1024 @ 1024x1024, with half-empty panels, went
+// 588 -> 860 us, which the test leaves out).
 template <class T>
 bool transposedIsCheaper(const Gemm2D<T>& g) {
   return g.csb != 1 && g.rsb == 1 && g.csa == 1 && g.m <= kDirectBMaxRows && g.m % Micro<T>::kNR == 0 &&
-         g.k * (g.n - g.m) >= 4 * g.m * g.n;
+         g.k * (g.n - g.m) >= g.m * g.n;
 }
 
 template <class T>
