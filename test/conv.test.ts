@@ -245,8 +245,9 @@ describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64
 });
 
 describe('the register-tap kernels (float32, AVX-512: few input channels, kernels up to 5x5) agree with float64', () => {
-  // Output widths that are and are not multiples of the 8-pixel vector, output channel
-  // counts that leave partial blocks of 4 (weight gradient) and 8 or 16 (forward), odd
+  // Output widths that are and are not multiples of the 8-pixel vector, output heights that
+  // leave 0, 1 and 2 rows after the forward's groups of 3, output channel counts that leave
+  // partial blocks of 4 (weight gradient) and 8 (forward), odd
   // image counts (the weight gradient splits the images in two), non-square kernels, and
   // rows narrow enough for the input-gradient kernel (1 to 8 input channels).
   const cases: [number, number, number, number, number, number, number][] = [
