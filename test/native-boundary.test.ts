@@ -26,7 +26,7 @@ describe('malformed native calls throw TensorError', () => {
     ['fill', native.fill as never], ['where', native.where as never], ['indexGather', native.indexGather as never],
     ['indexPut', native.indexPut as never], ['nonzero', native.nonzero as never], ['dispose', native.dispose as never],
     ['setNumThreads', native.setNumThreads as never], ['setCpuCapability', native.setCpuCapability as never],
-    ['nllLoss', native.nllLoss as never],
+    ['nllLoss', native.nllLoss as never], ['alignStorage', native.alignStorage as never],
   ];
   // 1. Wrong argument types and counts for every entry point.
   calls.push(...junkCalls(fns, rng, 6, 12));
@@ -100,6 +100,9 @@ describe('malformed native calls throw TensorError', () => {
   calls.push(['softmax backward without its result', () => { dimMeta([0, 0, 1]); native.dimOp(4, good(), good(), 0); }]);
   calls.push(['softmax backward with a result past its buffer', () => { dimMeta([0, 14, 1]); native.dimOp(5, good(), good(), 0, good()); }]);
   calls.push(['softmax backward with a result of another dtype', () => { dimMeta([1, 0, 1]); native.dimOp(4, good(), good(), 0, good()); }]);
+  // Storage.allocate's padding: a length past the buffer, negative or not a number.
+  for (const [what, length] of [['past the buffer', 9], ['negative', -1], ['NaN', NaN], ['huge', 2 ** 60]] as const)
+    calls.push([`alignStorage of a length ${what}`, () => native.alignStorage(new Uint8Array(8), length, 0)]);
   calls.push(['softmax backward with a tiny result buffer', () => { dimMeta([0, 0, 1]); native.dimOp(5, good(), good(), 0, Buffer.alloc(8)); }]);
 
   test(`${calls.length} malformed calls all throw TensorError or TypeError`, () => {
