@@ -47,6 +47,12 @@ struct Gemm2D {
   int64_t rsc, csc;
 };
 
+// The same product as C^T = B^T A^T: C's transpose, from the transposed operands swapped.
+template <class T>
+Gemm2D<T> transposedProblem(const Gemm2D<T>& g) {
+  return Gemm2D<T>{g.n, g.m, g.k, g.alpha, g.beta, g.b, g.csb, g.rsb, g.a, g.csa, g.rsa, g.c, g.csc, g.rsc};
+}
+
 template <class T>
 T* scratch(GemmBuffer slot, int64_t elements) {
   return static_cast<T*>(gemmScratch(slot, size_t(elements) * sizeof(T)));
@@ -282,7 +288,7 @@ bool transposedIsCheaper(const Gemm2D<T>& g) {
 template <class T>
 void gemmSerial(const Gemm2D<T>& g) {
   if (transposedIsCheaper(g))
-    return gemmSmall(Gemm2D<T>{g.n, g.m, g.k, g.alpha, g.beta, g.b, g.csb, g.rsb, g.a, g.csa, g.rsa, g.c, g.csc, g.rsc});
+    return gemmSmall(transposedProblem(g));
   if (g.m * g.n * g.k <= Micro<T>::kSmallWork) gemmSmall(g);
   else gemmBlocked(g);
 }
@@ -324,7 +330,7 @@ void gemmMatrix(Gemm2D<T> g, bool allowThreads) {
   if (g.m == 1) return gemv(g.n, g.k, g.alpha, g.b, g.csb, g.rsb, g.a, g.csa, g.beta, g.c, g.csc, allowThreads);
   if (g.csc != 1 && g.rsc == 1) {
     // A column-major C: compute C^T = B^T A^T, whose rows are contiguous.
-    g = Gemm2D<T>{g.n, g.m, g.k, g.alpha, g.beta, g.b, g.csb, g.rsb, g.a, g.csa, g.rsa, g.c, g.csc, g.rsc};
+    g = transposedProblem(g);
   }
   if (g.k == 1) g.csa = 1;  // never stepped; lets packing take its contiguous path
   const int threads = allowThreads && g.m * g.n * g.k >= kParallelWork ? getNumThreads() : 1;
