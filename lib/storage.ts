@@ -1,5 +1,8 @@
 import { Bytes, native } from './native';
 import { TensorError } from './errors';
+import { tuneGarbageCollectorOnce } from './gc-tuning';
+
+tuneGarbageCollectorOnce();
 
 /**
  * The memory behind a tensor and all its views: a V8-owned uninitialised buffer (freed by

@@ -128,3 +128,38 @@ describe('settings', () => {
     expect(() => torch.setNumThreads(0)).toThrow(torch.TensorError);
   });
 });
+
+describe('garbage collector tuning', () => {
+  // lib/gc-tuning.ts: dead ArrayBuffers are freed in the scavenge that finds them, so the
+  // next outputs reuse warm memory instead of faulting in new pages.
+  function loadWithMockedV8(env: string | undefined): jest.Mock {
+    const setFlagsFromString = jest.fn();
+    const saved = process.env.TENSORGRAD_GC_TUNING;
+    if (env === undefined) delete process.env.TENSORGRAD_GC_TUNING;
+    else process.env.TENSORGRAD_GC_TUNING = env;
+    try {
+      jest.isolateModules(() => {
+        jest.doMock('v8', () => ({ ...jest.requireActual('v8'), setFlagsFromString }));
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { tuneGarbageCollectorOnce } = require('../lib/gc-tuning');
+        tuneGarbageCollectorOnce();
+        tuneGarbageCollectorOnce();
+      });
+    } finally {
+      jest.dontMock('v8');
+      if (saved === undefined) delete process.env.TENSORGRAD_GC_TUNING;
+      else process.env.TENSORGRAD_GC_TUNING = saved;
+    }
+    return setFlagsFromString;
+  }
+
+  test('turns off concurrent ArrayBuffer sweeping once', () => {
+    const setFlags = loadWithMockedV8(undefined);
+    expect(setFlags.mock.calls).toEqual([['--no-concurrent-array-buffer-sweeping']]);
+  });
+
+  test('TENSORGRAD_GC_TUNING=0 leaves V8 as it is', () => {
+    expect(loadWithMockedV8('0').mock.calls).toEqual([]);
+    expect(loadWithMockedV8('1').mock.calls).toEqual([['--no-concurrent-array-buffer-sweeping']]);
+  });
+});
