@@ -11,6 +11,7 @@ import { native } from '../lib/native';
 import { loadFixture } from './helpers/fixtures';
 import { FixtureTensor, dtypeNamed, expectMatches, flatValues, fromFixture } from './helpers/tensors';
 import { Rng } from './helpers/random';
+import { capabilities, underCapability } from './helpers/capabilities';
 
 type Dim = number | number[] | null;
 interface ReduceCase { op: string; input: string; layout: string; dim: Dim; keepdim: boolean; dtype?: string; out?: FixtureTensor; error?: string }
@@ -431,6 +432,60 @@ describe('random reductions match a naive reference on every ISA and thread coun
     torch.setNumThreads(n);
     torch.manualSeed(7);
     checkRandomCases(2024);
+  });
+});
+
+describe('sums over many short runs per output (a conv bias gradient: sum over N, H, W of NCHW)', () => {
+  // reduceShortRuns in native/src/kernels/reduce_impl.h: every output's input is several
+  // contiguous runs shorter than 1024 elements; their sums share vector lanes per output.
+  const shapes: [number[], number[]][] = [
+    [[3, 5, 7, 9], [0, 2, 3]], // runs of 63: one 16-lane vector and a tail of 15
+    [[2, 37, 13], [0, 2]], // runs of 13: tail only
+    [[40, 3, 100], [0, 2]], // 4000 elements per output: the float lanes fold into the double 3 times
+    [[5, 4, 64], [0, 2]], // runs of exactly four vectors
+    [[2, 6, 5, 5], [0, 2]], // kept dims on both sides of a reduced one
+  ];
+  test.each(capabilities)('%s, 1 and 2 threads: sum, mean, norms, countNonzero on float32, float64, int32, bool', (cap) => {
+    underCapability(cap, () => {
+      torch.manualSeed(11);
+      for (const [shape, dims] of shapes) {
+        const mask = shape.map((_, d) => dims.includes(d));
+        for (const dtype of [torch.float32, torch.float64]) {
+          const x = torch.randn(shape, { dtype }).mul(3).round().mul(0.5); // values exact in float32 sums
+          const rtol = dtype === torch.float64 ? 1e-12 : 1e-6;
+          const cases: [string, torch.Tensor, (v: number[]) => number][] = [
+            ['sum', x.sum(dims), naive.sum],
+            ['mean', x.mean(dims), naive.mean],
+            ['norm 2', torch.norm(x, 2, dims), naive.norm],
+            ['norm 1', torch.norm(x, 1, dims), (v) => v.reduce((a, b) => a + Math.abs(b), 0)],
+            ['countNonzero', torch.countNonzero(x, dims), naive.countNonzero],
+          ];
+          for (const [name, got, reference] of cases) {
+            expect(got.shape).toEqual(shape.filter((_, d) => !mask[d]));
+            const values = flatValues(got);
+            groups(x, mask).forEach((v, i) => {
+              const want = reference(v);
+              if (Math.abs(values[i] - want) > rtol * (Math.abs(want) + 1)) throw new Error(`${name} of ${dtype} ${shape} over ${dims}: output ${i} is ${values[i]}, expected ${want}`);
+            });
+          }
+        }
+        const ints = torch.randint(-50, 50, shape, { dtype: torch.int32 });
+        const intSums = ints.sum(dims);
+        expect(intSums.dtype).toBe(torch.int64);
+        expect(flatValues(intSums)).toEqual(groups(ints, mask).map(naive.sum));
+        const bools = torch.randn(shape).gt(-1.5);
+        expect(flatValues(bools.sum(dims))).toEqual(groups(bools, mask).map(naive.sum));
+        expect(flatValues(torch.countNonzero(bools, dims))).toEqual(groups(bools, mask).map(naive.countNonzero));
+      }
+    });
+  });
+
+  test('float32 sums of the conv D gradient shape keep float accuracy', () => {
+    const g = torch.randn([64, 32, 24, 24]);
+    const got = flatValues(g.sum([0, 2, 3]));
+    const exact = flatValues(g.double().sum([0, 2, 3]));
+    const magnitude = flatValues(g.abs().double().sum([0, 2, 3]));
+    got.forEach((v, i) => expect(Math.abs(v - exact[i])).toBeLessThanOrEqual(Math.abs(exact[i]) * 2 ** -23 + magnitude[i] * 2 ** -24));
   });
 });
 

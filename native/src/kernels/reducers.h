@@ -100,6 +100,55 @@ struct SumReducer {
       for (int64_t j = 0; j < n; j++) acc[j] += Acc(sumLoad<T, kLoad>(x[j]));
     }
   }
+  // Short contiguous runs, many per output (see reduceShortRuns): each output keeps one
+  // register of float lanes that its runs add into, folded into the double every
+  // kSumBlock elements as row() folds a long run. Folding all lanes after every run, as
+  // row() would, costs as much as a run of 196 floats itself.
+  using L = SumLane<T>;
+  static constexpr int kRunVector = kVectorOf<L>;
+  using RunVector [[gnu::vector_size(64)]] = L;
+  struct Lanes {
+    RunVector v;
+  };
+  static void clear(Lanes& lanes) { lanes.v = RunVector{}; }
+  // a += the next kRunVector elements (an out-parameter: a 64-byte vector returned by
+  // value changes the ABI under the narrower ISAs, which GCC warns about).
+  static void addVector(RunVector& a, const T* x) {
+    RunVector v;
+    if constexpr (std::is_same<T, L>::value) {
+      std::memcpy(&v, x, sizeof v);
+      if constexpr (kLoad == SumLoad::Square) v *= v;
+      else if constexpr (kLoad != SumLoad::Value)
+        for (int j = 0; j < kRunVector; j++) v[j] = sumLoad<T, kLoad>(x[j]);
+    } else {
+      for (int j = 0; j < kRunVector; j++) v[j] = sumLoad<T, kLoad>(x[j]);
+    }
+    a += v;
+  }
+  static void addRun(Lanes& lanes, const char* p, int64_t n) {
+    const T* x = reinterpret_cast<const T*>(p);
+    constexpr int64_t kV = kRunVector;
+    // Four independent chains (the adds' latency), GCC vector types so that the lanes stay
+    // in registers at each ISA's width.
+    RunVector a0{}, a1{}, a2{}, a3{};
+    int64_t i = 0;
+    for (; i + 4 * kV <= n; i += 4 * kV) {
+      addVector(a0, x + i);
+      addVector(a1, x + i + kV);
+      addVector(a2, x + i + 2 * kV);
+      addVector(a3, x + i + 3 * kV);
+    }
+    for (; i + kV <= n; i += kV) addVector(a0, x + i);
+    RunVector tail{};
+    for (int j = 0; i + j < n; j++) tail[j] = sumLoad<T, kLoad>(x[i + j]);
+    lanes.v += ((a0 + a1) + (a2 + a3)) + tail;
+  }
+  static void fold(Acc& acc, Lanes& lanes) {
+    L total = L(0);
+    for (int j = 0; j < kRunVector; j++) total += lanes.v[j];
+    acc += Acc(total);
+    clear(lanes);
+  }
   void merge(Acc& a, const Acc& b) const { a += b; }
   void store(char* const* out, const Acc& acc) const {
     if constexpr (kFinish == SumFinish::Mean) storeAt<Out>(out[0], Out(acc / double(count)));
