@@ -228,6 +228,25 @@ describe('the direct kernel by output row (float32 on AVX-512) agrees with float
   });
 });
 
+describe('the direct kernel with its row stride built in (input channels 32, 128, 256) or not (48, 40) agrees with float64', () => {
+  // conv_direct_avx512.cc: common channel counts get a tile whose 14 input rows are one
+  // pointer plus constant offsets; others pass the stride at run time. The input gradient
+  // runs the kernel with the output channels (40) as its input channels.
+  test.each([32, 128, 256, 48])('%i input channels', (c) => {
+    const x64 = torch.randn([2, c, 9, 16], { dtype: torch.float64 });
+    const w64 = torch.randn([40, c, 3, 3], { dtype: torch.float64 });
+    const g64 = torch.randn([2, 40, 9, 16], { dtype: torch.float64 });
+    const run = (dtype: torch.DType) => {
+      const x = x64.to(dtype).requiresGrad_(), w = w64.to(dtype).requiresGrad_();
+      const y = F.conv2d(x, w, null, { padding: 1 });
+      return [y, ...(torch.autograd.grad([y], [x, w], [g64.to(dtype)]) as torch.Tensor[])].map((t) => t.to(torch.float64));
+    };
+    const single = run(torch.float32), double = run(torch.float64);
+    expect(single[0].shape).toEqual([2, 40, 9, 16]);
+    single.forEach((t, i) => expect(torch.allclose(t, double[i], { rtol: 1e-3, atol: 2e-2 * Math.sqrt(c / 64) })).toBe(true));
+  });
+});
+
 describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64 (GEMM) over several tiles', () => {
   // Stride 2 goes through im2col; ~0.9 MB of columns per image makes three tiles of images.
   test.each([['NCHW', torch.contiguousFormat], ['channels_last', torch.channelsLast]] as const)('%s', (_, memoryFormat) => {

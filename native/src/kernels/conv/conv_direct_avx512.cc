@@ -18,9 +18,14 @@ constexpr int kRows = int(kDirectRowTile);
 //                    a[i * aStepI + r * ars + p * aps] * b[i * bStepI + p * bps + 0..32)
 // accumulate: add to what y holds (masked loads) instead of overwriting it; bias (or
 // nullptr): bias[0..32) added to every row.
+// kArs > 0 fixes ars at compile time: the 14 rows' inputs are then one pointer plus
+// constant displacements, where a run-time stride kept 11 row pointers in registers and
+// reloaded 3 from the stack every step.
+template <int64_t kArs>
 void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, int64_t depth, const float* b,
           int64_t bps, int64_t bStepI, float* y, int64_t ldy, int rows, int cols, bool accumulate,
           const float* bias = nullptr) {
+  const int64_t rowStride = kArs > 0 ? kArs : ars;
   __m512 acc0[kRows], acc1[kRows];
 #pragma GCC unroll 14
   for (int r = 0; r < kRows; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
@@ -33,7 +38,7 @@ void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, 
       const float* ap = ai + p * aps;
 #pragma GCC unroll 14
       for (int r = 0; r < kRows; r++) {
-        const __m512 av = _mm512_set1_ps(ap[r * ars]);
+        const __m512 av = _mm512_set1_ps(ap[r * rowStride]);
         acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
         acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
       }
@@ -70,6 +75,17 @@ void convDirectFloat32(const DirectConvArgs& a) {
   const int64_t depth = a.kw * a.c, rowStep = a.dh * a.wpad * a.c;
   const int64_t work = a.images * a.lines * tiles;
   // ~14 * 32 * kh * depth multiply-adds per unit: a few units already fill a thread.
+  // The input channel counts of common layers get a tile with the row stride built in.
+  auto tileFor = [](int64_t c) {
+    switch (c) {
+      case 32: return &tile<32>;
+      case 64: return &tile<64>;
+      case 128: return &tile<128>;
+      case 256: return &tile<256>;
+      default: return &tile<0>;
+    }
+  };
+  const auto forwardTile = tileFor(a.c);
   parallelFor(work, 8, [&](int64_t u0, int64_t u1) {
     for (int64_t blk = 0; blk < blocks; blk++) {  // one block of weights stays in L2
       const int cols = int(std::min<int64_t>(32, a.o - blk * 32));
@@ -77,7 +93,7 @@ void convDirectFloat32(const DirectConvArgs& a) {
       for (int64_t u = u0; u < u1; u++) {
         const int64_t line = u / tiles, b = line / a.lines, l = line % a.lines, q0 = (u % tiles) * kRows;
         const int rows = int(std::min<int64_t>(kRows, a.linePixels - q0));
-        tile(a.xp + b * a.padImage + l * a.inLineStride + q0 * a.c, a.c, 1, rowStep, a.kh, depth, a.w + blk * 32,
+        forwardTile(a.xp + b * a.padImage + l * a.inLineStride + q0 * a.c, a.c, 1, rowStep, a.kh, depth, a.w + blk * 32,
              a.oPad, depth * a.oPad, a.ys + b * a.outImage + l * a.outLineStride + q0 * a.o + blk * 32, a.o, rows,
              cols, false, bias);
       }
@@ -97,7 +113,7 @@ void convDirectGradWeightFloat32(const DirectGradWeightArgs& a) {
       const int64_t depth = std::min(kDepthBlock, a.depth - q0);
       for (int64_t u = u0; u < u1; u++) {
         const int64_t i = u / (oTiles * cTiles), o0 = (u / cTiles) % oTiles * kRows, j0 = u % cTiles * 32;
-        tile(a.gy + q0 * a.o + o0, 1, a.o, 0, 1, depth, a.xp + (q0 + i * a.dh * a.wpad) * a.c + j0, a.c, 0,
+        tile<1>(a.gy + q0 * a.o + o0, 1, a.o, 0, 1, depth, a.xp + (q0 + i * a.dh * a.wpad) * a.c + j0, a.c, 0,
              a.gw + o0 * k + i * width + j0, k, int(std::min<int64_t>(kRows, a.o - o0)),
              int(std::min<int64_t>(32, width - j0)), a.accumulate || q0 > 0);
       }
