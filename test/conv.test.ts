@@ -247,6 +247,31 @@ describe('the direct kernel with its row stride built in (input channels 32, 128
   });
 });
 
+describe('channels_last 1x1 convolutions (float32: the direct kernel on AVX-512) agree with float64', () => {
+  // Rows of 14 (one whole tile) and 9 (a partial one), 64 and 256 input channels, 40
+  // output channels (a partial 32-wide block), bias, 1 and 2 threads; the gradients run the
+  // GEMM paths.
+  const threads0 = torch.getNumThreads();
+  afterAll(() => torch.setNumThreads(threads0));
+  test.each([[64, 14, 1], [256, 9, 2], [64, 9, 2], [256, 14, 1]])('%i channels, width %i, %i thread(s)', (c, width, threads) => {
+    torch.setNumThreads(threads);
+    const x64 = torch.randn([3, c, 5, width], { dtype: torch.float64 });
+    const w64 = torch.randn([40, c, 1, 1], { dtype: torch.float64 });
+    const b64 = torch.randn([40], { dtype: torch.float64 });
+    const g64 = torch.randn([3, 40, 5, width], { dtype: torch.float64 });
+    const run = (dtype: torch.DType) => {
+      const x = x64.to(dtype).contiguous({ memoryFormat: torch.channelsLast }).requiresGrad_();
+      const w = w64.to(dtype).contiguous({ memoryFormat: torch.channelsLast }).requiresGrad_();
+      const y = F.conv2d(x, w, b64.to(dtype));
+      expect(y.isContiguous({ memoryFormat: torch.channelsLast })).toBe(true);
+      return [y, ...(torch.autograd.grad([y], [x, w], [g64.to(dtype)]) as torch.Tensor[])].map((t) => t.to(torch.float64));
+    };
+    const single = run(torch.float32), double = run(torch.float64);
+    expect(single[0].shape).toEqual([3, 40, 5, width]);
+    single.forEach((t, i) => expect(torch.allclose(t, double[i], { rtol: 1e-3, atol: 2e-2 * Math.sqrt(c / 64) })).toBe(true));
+  });
+});
+
 describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64 (GEMM) over several tiles', () => {
   // Stride 2 goes through im2col; ~0.9 MB of columns per image makes three tiles of images.
   test.each([['NCHW', torch.contiguousFormat], ['channels_last', torch.channelsLast]] as const)('%s', (_, memoryFormat) => {

@@ -239,7 +239,12 @@ void forward(const ConvGeometry& g, T* y, const T* x, const T* w, const T* bias)
                                                             reinterpret_cast<const float*>(bias), reinterpret_cast<float*>(y),
                                                             g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.kh, g.kw});
   }
-  if (conv::rowsApplicable(g) && g.n > 0 && g.oh > 0 && g.ow > 0 && g.o > 0) {
+  // A channels_last 1x1 layer in float32 on AVX-512 runs the direct kernel too (its input
+  // copied into tiles as is): the GEMM would transpose the input into panels and fill the
+  // output with the bias first (C: 6.4% and 2.6% of its forward).
+  const bool oneByOneDirect = g.direct() && g.channelsLast && sizeof(T) == 4 && activeCapability() == CpuCapability::Avx512 &&
+                              g.groups == 1 && g.c >= conv::kMinRowDepth && g.o >= conv::kMinRowOutputs;
+  if ((conv::rowsApplicable(g) || oneByOneDirect) && g.n > 0 && g.oh > 0 && g.ow > 0 && g.o > 0) {
     Scratch repacked(g.channelsLast ? 0 : size_t(g.o * g.patch()) * sizeof(T));
     if (!g.channelsLast) conv::weightAsNhwc(g, w, repacked.as<T>());
     return forwardRows(g, y, x, g.channelsLast ? w : repacked.as<T>(), bias);

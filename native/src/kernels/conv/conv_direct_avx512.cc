@@ -90,12 +90,22 @@ void convDirectFloat32(const DirectConvArgs& a) {
     for (int64_t blk = 0; blk < blocks; blk++) {  // one block of weights stays in L2
       const int cols = int(std::min<int64_t>(32, a.o - blk * 32));
       const float* bias = a.bias != nullptr ? a.bias + blk * 32 : nullptr;
+      // Unit u is tile t of line l of image b, stepped along without a division per tile
+      // (a 1x1 layer's tile is only ~1000 cycles of multiply-adds).
+      int64_t t = u0 % tiles, l = (u0 / tiles) % a.lines, b = u0 / tiles / a.lines;
       for (int64_t u = u0; u < u1; u++) {
-        const int64_t line = u / tiles, b = line / a.lines, l = line % a.lines, q0 = (u % tiles) * kRows;
+        const int64_t q0 = t * kRows;
         const int rows = int(std::min<int64_t>(kRows, a.linePixels - q0));
         forwardTile(a.xp + b * a.padImage + l * a.inLineStride + q0 * a.c, a.c, 1, rowStep, a.kh, depth, a.w + blk * 32,
              a.oPad, depth * a.oPad, a.ys + b * a.outImage + l * a.outLineStride + q0 * a.o + blk * 32, a.o, rows,
              cols, false, bias);
+        if (++t == tiles) {
+          t = 0;
+          if (++l == a.lines) {
+            l = 0;
+            b++;
+          }
+        }
       }
     }
   });
