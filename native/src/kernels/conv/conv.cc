@@ -8,7 +8,9 @@
 //         grad weight  gW[o][k]   += gy^T[o][np] col[np][k]     (one product per tile)
 // A direct (1x1, stride 1, no padding) convolution uses the input itself as col.
 // Which path runs:
-//   1x1 stride 1 unpadded          plain GEMMs on the tensors (no copy)
+//   1x1 stride 1 unpadded          plain GEMMs on the tensors (no copy); the forward of a
+//                                   channels_last float32 layer on AVX-512 runs the
+//                                   direct kernel below instead
 //   stride 1, one group, kw*C >= 64 kernel-row paths on a padded NHWC copy (conv_rows.h):
 //                                   the direct AVX-512 kernel for float32 (conv_direct.h),
 //                                   kh GEMMs otherwise; grad input as a flipped forward
