@@ -115,11 +115,9 @@ struct SumReducer {
   // value changes the ABI under the narrower ISAs, which GCC warns about).
   static void addVector(RunVector& a, const T* x) {
     RunVector v;
-    if constexpr (std::is_same<T, L>::value) {
+    if constexpr (std::is_same<T, L>::value && (kLoad == SumLoad::Value || kLoad == SumLoad::Square)) {
       std::memcpy(&v, x, sizeof v);
       if constexpr (kLoad == SumLoad::Square) v *= v;
-      else if constexpr (kLoad != SumLoad::Value)
-        for (int j = 0; j < kRunVector; j++) v[j] = sumLoad<T, kLoad>(x[j]);
     } else {
       for (int j = 0; j < kRunVector; j++) v[j] = sumLoad<T, kLoad>(x[j]);
     }
