@@ -1,6 +1,6 @@
 import { Bytes, native } from './native';
 import { TensorError } from './errors';
-import { tuneGarbageCollectorOnce } from './gc-tuning';
+import { bufferReleased, beforeNewBuffer, tuneGarbageCollectorOnce } from './gc-tuning';
 
 tuneGarbageCollectorOnce();
 
@@ -26,6 +26,7 @@ let slabUsed = 0;
 
 function carve(byteLength: number): Uint8Array {
   if (slabUsed + byteLength > slab.byteLength) {
+    beforeNewBuffer(SLAB_BYTES);
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer; // uninitialised, as the big storages
     slabUsed = 0;
   }
@@ -111,6 +112,7 @@ export class Storage {
       recycledHits++;
       return new Storage(waiting.pop() as Bytes, 'pool');
     }
+    beforeNewBuffer(byteLength);
     return new Storage(allocateAligned(byteLength), 'pool');
   }
 
@@ -138,7 +140,10 @@ export class Storage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.origin !== 'slab') native.dispose(this.bytes);
+    if (this.origin !== 'slab') {
+      bufferReleased(this.bytes.byteLength);
+      native.dispose(this.bytes);
+    }
     this.bytes = NO_BYTES;
   }
 
@@ -158,6 +163,7 @@ export class Storage {
     if (list === undefined) recycled.set(bytes.byteLength, (list = []));
     list.push(bytes);
     recycledBytes += bytes.byteLength;
+    bufferReleased(bytes.byteLength);
   }
 
   assertAlive(): void {

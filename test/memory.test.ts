@@ -1,8 +1,10 @@
 /** Storage: zero-copy interop with JavaScript memory, dispose(), and GC-driven release. */
 import * as fs from 'fs';
+import * as vm from 'vm';
 import * as torch from '../lib';
 import { native } from '../lib/native';
 import { Storage, recycledStats } from '../lib/storage';
+import { youngCollectionCount } from '../lib/gc-tuning';
 import type { Tensor } from '../lib/tensor';
 
 describe('JavaScript memory interop', () => {
@@ -153,13 +155,43 @@ describe('garbage collector tuning', () => {
     return setFlagsFromString;
   }
 
+  // The flags set once: sweeping on the main thread, and --expose-gc only while the
+  // context that hands over V8's gc() is made.
+  const TUNED_FLAGS = [['--no-concurrent-array-buffer-sweeping'], ['--expose-gc'], ['--no-expose-gc']];
+
   test('turns off concurrent ArrayBuffer sweeping once', () => {
     const setFlags = loadWithMockedV8(undefined);
-    expect(setFlags.mock.calls).toEqual([['--no-concurrent-array-buffer-sweeping']]);
+    expect(setFlags.mock.calls).toEqual(TUNED_FLAGS);
   });
 
   test('TENSORGRAD_GC_TUNING=0 leaves V8 as it is', () => {
     expect(loadWithMockedV8('0').mock.calls).toEqual([]);
-    expect(loadWithMockedV8('1').mock.calls).toEqual([['--no-concurrent-array-buffer-sweeping']]);
+    expect(loadWithMockedV8('1').mock.calls).toEqual(TUNED_FLAGS);
+  });
+
+  test('no context made after loading gets a gc global', () => {
+    expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
+    expect(vm.runInNewContext('typeof gc')).toBe('undefined');
+  });
+
+  test('the young generation is collected once 16 MiB of new storages are made, so a dead result frees its block', () => {
+    const x = torch.empty([4 << 20]); // 16 MiB: each result below fills the budget alone
+    const before = youngCollectionCount();
+    for (let i = 0; i < 5; i++) x.relu();
+    expect(youngCollectionCount() - before).toBe(5);
+    // Small results add up to the same budget: 64 of 1 MiB.
+    const small = torch.empty([1 << 18]);
+    const beforeSmall = youngCollectionCount();
+    for (let i = 0; i < 64; i++) small.neg();
+    expect(youngCollectionCount() - beforeSmall).toBeGreaterThanOrEqual(4);
+    expect(youngCollectionCount() - beforeSmall).toBeLessThanOrEqual(5);
+  });
+
+  test('memory given back by dispose() is not counted as garbage', () => {
+    const x = torch.empty([4 << 20]);
+    x.relu(); // whatever was counted before, the budget is full now
+    const before = youngCollectionCount();
+    for (let i = 0; i < 5; i++) x.relu().dispose();
+    expect(youngCollectionCount() - before).toBe(1); // the first result's; none after
   });
 });

@@ -123,6 +123,21 @@ describe('pointwise values match PyTorch', () => {
       }
     });
   });
+  test.each(capabilities)('relu keeps NaN and -0, as PyTorch (its clamp_min is max(0, x)) (%s)', (cap) => {
+    underCapability(cap, () => {
+      // PyTorch 1.13: torch.relu(torch.tensor([-0., nan, -1, 2, -inf, inf])) -> [-0., nan, 0., 2., 0., inf]
+      const values = [-0, NaN, -1, 2, -Infinity, Infinity];
+      const expected = [-0, NaN, 0, 2, 0, Infinity];
+      for (const dtype of [torch.float32, torch.float64]) {
+        // 8 repeats: the vector loop runs, not only its scalar tail; then a strided view and in place.
+        const long = torch.tensor(Array(8).fill(values).flat(), { dtype });
+        expect(long.relu().tolist()).toEqual(Array(8).fill(expected).flat());
+        expect(long.reshape([8, 6]).t().relu().t().reshape([48]).tolist()).toEqual(Array(8).fill(expected).flat());
+        expect(long.clone().relu_().tolist()).toEqual(Array(8).fill(expected).flat());
+      }
+      expect(torch.tensor([-3, 0, 4], { dtype: torch.int32 }).relu().tolist()).toEqual([0, 0, 4]);
+    });
+  });
   test('neg flips the sign of zero in floating types, as PyTorch (-x, not 0 - x)', () => {
     for (const dtype of [torch.float32, torch.float64])
       expect(torch.tensor([0, -0, 2], { dtype }).neg().tolist()).toEqual([-0, 0, -2]);

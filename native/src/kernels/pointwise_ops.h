@@ -223,8 +223,11 @@ struct UnaryFn {
       // NaN compares false both ways: sign(NaN) = 0, as PyTorch 1.13.
       return T((T(0) < x) - (x < T(0)));
     } else if constexpr (kOp == UnaryOp::Relu) {
-      if constexpr (kIsFloat<T>) return x != x ? x : (x > T(0) ? x : T(0));
-      else return x > T(0) ? x : T(0);
+      // x < 0 ? 0 : x is one vmaxps(0, x): a NaN input fails the compare and stays NaN, and
+      // -0 stays -0, both as PyTorch (whose clamp_min is that instruction). The form with
+      // an explicit NaN test took three compares and a mask merge: relu of 4M floats ran
+      // ~10% slower than a plain stream.
+      return x < T(0) ? T(0) : x;
     } else if constexpr (kOp == UnaryOp::Square) {
       return wrapMul(x, x);
     } else if constexpr (kOp == UnaryOp::Floor) {
