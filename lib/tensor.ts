@@ -49,6 +49,13 @@ export class Tensor {
     return this._grad;
   }
   set grad(g: Tensor | null) {
+    // `x.grad = null` drops a private gradient as zeroGrad does: nothing else can hold it,
+    // so its memory goes back at once, as PyTorch frees it with its last reference. Else a
+    // loop that clears .grad by hand left each step's gradient for V8's major collection
+    // (it had lived through the step, so the scavenges had promoted it), and the next
+    // backward faulted in new pages: conv A's 25.7 MB input gradient, ~8% of fwd+bwd.
+    const old = this._grad;
+    if (this._gradPrivate && old !== null && old !== g) old._storage.recycle();
     this._gradPrivate = false;
     this._grad = g;
   }

@@ -274,6 +274,27 @@ describe('gradients the user never held go back to the pool at zeroGrad', () => 
     backward(m);
     expect(torch.equal(p.grad!, values)).toBe(true);
   });
+  test('x.grad = null releases an unread gradient as zeroGrad does; a read one, or a replaced one the user set, stays valid', () => {
+    const m = model();
+    const [w0, b0, w1] = m.parameters();
+    backward(m);
+    const unread = w0._grad!;
+    const values = unread.clone();
+    w0.grad = null;
+    expect(unread._storage.disposed).toBe(true);
+    expect(w0.grad).toBeNull();
+    backward(m);
+    expect(torch.equal(w0.grad!, values)).toBe(true); // the next backward's gradient, from the same inputs
+    const read = b0.grad!; // read: the user may hold it
+    b0.grad = null;
+    expect(read._storage.disposed).toBe(false);
+    // A gradient the user set is theirs: replacing it leaves it alone.
+    const mine = torch.zeros(w1.shape);
+    w1.grad = mine;
+    w1.grad = null;
+    expect(mine._storage.disposed).toBe(false);
+    expect(mine.sum().item()).toBe(0);
+  });
   test('a gradient read through .grad, or given to a custom update, stays valid', () => {
     const m = model();
     class Keeping extends optim.SGD {

@@ -45,15 +45,21 @@ inline bool binaryInPlace(char** p, const int64_t* s, int64_t n, const Fn& fn) {
   }
 }
 
+// The contiguous loop in a function of its own, with the op passed by value: inlined into
+// walkRuns, GCC ran out of registers and reloaded an operand pointer from the stack on
+// every vector iteration (broadcast add (1000,1000)+(1000,) into out=, 1 thread: 98 us
+// against 84 for the same loop compiled alone).
+template <class Out, class In, class Fn>
+[[gnu::noinline]] void binaryContiguous(Out* out, const In* a, const In* b, int64_t n, Fn fn) {
+  for (int64_t i = 0; i < n; i++) out[i] = fn(a[i], b[i]);
+}
+
 template <class Out, class In, class Fn>
 inline void binaryInner(char** p, const int64_t* s, int64_t n, const Fn& fn) {
   const int64_t so = sizeof(Out), si = sizeof(In);
   if (binaryInPlace<Out, In>(p, s, n, fn)) return;
   if (s[0] == so && s[1] == si && s[2] == si) {
-    Out* out = reinterpret_cast<Out*>(p[0]);
-    const In* a = reinterpret_cast<const In*>(p[1]);
-    const In* b = reinterpret_cast<const In*>(p[2]);
-    for (int64_t i = 0; i < n; i++) out[i] = fn(a[i], b[i]);
+    binaryContiguous(reinterpret_cast<Out*>(p[0]), reinterpret_cast<const In*>(p[1]), reinterpret_cast<const In*>(p[2]), n, fn);
   } else if (s[0] == so && s[1] == si && s[2] == 0) {
     Out* out = reinterpret_cast<Out*>(p[0]);
     const In* a = reinterpret_cast<const In*>(p[1]);
