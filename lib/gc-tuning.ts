@@ -64,8 +64,8 @@ const YOUNG_BYTES_BUDGET = 16 << 20;
 let youngBytes = 0;
 let youngCollections = 0;
 
-/** Called before a new storage buffer of byteLength is made. */
-export function beforeNewBuffer(byteLength: number): void {
+/** Called before a storage of byteLength is handed out (a new buffer, a recycled one or a slab). */
+export function beforePoolStorage(byteLength: number): void {
   if (collectYoung === null) return;
   if (youngBytes > 0 && youngBytes + byteLength > YOUNG_BYTES_BUDGET) {
     collectYoung();
@@ -75,8 +75,8 @@ export function beforeNewBuffer(byteLength: number): void {
   youngBytes += byteLength;
 }
 
-/** Called when a storage buffer is given back without the collector (dispose, recycling). */
-export function bufferReleased(byteLength: number): void {
+/** Called when such a storage is given back without the collector (dispose, recycling). */
+export function poolStorageReleased(byteLength: number): void {
   youngBytes = Math.max(0, youngBytes - byteLength);
 }
 

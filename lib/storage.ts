@@ -1,6 +1,6 @@
 import { Bytes, native } from './native';
 import { TensorError } from './errors';
-import { bufferReleased, beforeNewBuffer, tuneGarbageCollectorOnce } from './gc-tuning';
+import { beforePoolStorage, poolStorageReleased, tuneGarbageCollectorOnce } from './gc-tuning';
 
 tuneGarbageCollectorOnce();
 
@@ -26,7 +26,7 @@ let slabUsed = 0;
 
 function carve(byteLength: number): Uint8Array {
   if (slabUsed + byteLength > slab.byteLength) {
-    beforeNewBuffer(SLAB_BYTES);
+    beforePoolStorage(SLAB_BYTES);
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer; // uninitialised, as the big storages
     slabUsed = 0;
   }
@@ -106,13 +106,15 @@ export class Storage {
 
   static allocate(byteLength: number): Storage {
     if (byteLength > 0 && byteLength <= SLAB_MAX_REQUEST) return new Storage(carve(byteLength), 'slab');
+    // Counted whether new or recycled: recycle() and dispose() take the bytes off again, so
+    // what stays counted is what was dropped for the collector to find.
+    beforePoolStorage(byteLength);
     const waiting = recycled.get(byteLength);
     if (waiting !== undefined && waiting.length > 0) {
       recycledBytes -= byteLength;
       recycledHits++;
       return new Storage(waiting.pop() as Bytes, 'pool');
     }
-    beforeNewBuffer(byteLength);
     return new Storage(allocateAligned(byteLength), 'pool');
   }
 
@@ -140,10 +142,8 @@ export class Storage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.origin !== 'slab') {
-      bufferReleased(this.bytes.byteLength);
-      native.dispose(this.bytes);
-    }
+    if (this.origin === 'pool') poolStorageReleased(this.bytes.byteLength); // only those were counted
+    if (this.origin !== 'slab') native.dispose(this.bytes);
     this.bytes = NO_BYTES;
   }
 
@@ -163,7 +163,7 @@ export class Storage {
     if (list === undefined) recycled.set(bytes.byteLength, (list = []));
     list.push(bytes);
     recycledBytes += bytes.byteLength;
-    bufferReleased(bytes.byteLength);
+    poolStorageReleased(bytes.byteLength);
   }
 
   assertAlive(): void {
