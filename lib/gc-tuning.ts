@@ -18,7 +18,7 @@ import * as vm from 'vm';
  */
 let tuned = false;
 
-type Collect = (options: { type: 'minor' | 'major' }) => void;
+type Collect = (options: { type: 'minor' }) => void;
 let collectYoung: (() => void) | null = null;
 
 export function tuneGarbageCollectorOnce(): void {
