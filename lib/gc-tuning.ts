@@ -49,18 +49,23 @@ function youngCollector(): (() => void) | null {
 /**
  * A result nobody holds any more is garbage until V8 scavenges, and V8 scavenges for
  * ArrayBuffers only once ~32 MB of them are new (twice its fixed semi-space size, not
- * tunable at run time). A loop that makes a 16 MB output per op therefore cycles through
- * three blocks and a 16 MB input: more than the L3 keeps, so every output is written to
- * cold memory, where PyTorch's allocator hands back the block it freed an op ago. Collecting
- * the young generation after 16 MiB of new storages (half this machine's 32 MiB L3) frees
- * the dead result in time for the next one to take its block, warm. A scavenge of a small
- * young generation costs ~37 us (most of it visiting V8's fixed roots), against ~300 us
- * saved on such an op. Relu of 4M floats into a new output, 2 threads: 470-600 -> 305-325
- * us (PyTorch 364); add: 785-1110 -> 570 us (PyTorch 740). Training steps, whose tensors
- * are small, do not change (MLP and LeNet within noise). Memory that dispose() or
- * autograd's recycling gave back is not garbage, so it comes off the count.
+ * tunable at run time). A loop that makes a 16 MB output per op therefore cycled through
+ * three blocks and a 16 MB input: more than the cache keeps, so every output was written to
+ * cold memory, where PyTorch's allocator hands back the block it freed an op ago.
+ * tensorgrad asks for a young-generation collection once 12 MiB of storages were handed
+ * out and not given back, so dead results are freed in time for the next ones to take
+ * their blocks, warm. 12 MiB: a C loop writing 4 MB results in turn into 2, 3 or 4 blocks
+ * (plus its 4 MB input) took 97, 123-143 and 175-214 us a result - this machine's L3
+ * keeps ~12-16 MB for one core, not the 32 MiB it reports. A scavenge of a small young
+ * generation costs ~37 us (most of it visiting V8's fixed roots), so a smaller budget
+ * pays it too often: broadcast add (1000,1000)+(1000,) into a new output, 1 thread:
+ * 225-275 us with 16 MiB, 159-187 with 12, 155-160 with 8 (into `out=`: 98-101). Relu of
+ * 4M floats into a new output, 2 threads: 470-600 -> 305-325 us (PyTorch 364). Training
+ * steps, whose tensors are small or recycled, do not change (MLP and LeNet within noise).
+ * Memory that dispose() or autograd's recycling gave back is not garbage, so it comes off
+ * the count.
  */
-const YOUNG_BYTES_BUDGET = 16 << 20;
+export const YOUNG_BYTES_BUDGET = 12 << 20;
 let youngBytes = 0;
 let youngCollections = 0;
 

@@ -4,7 +4,7 @@ import * as vm from 'vm';
 import * as torch from '../lib';
 import { native } from '../lib/native';
 import { Storage, recycledStats } from '../lib/storage';
-import { youngCollectionCount } from '../lib/gc-tuning';
+import { YOUNG_BYTES_BUDGET, youngCollectionCount } from '../lib/gc-tuning';
 import type { Tensor } from '../lib/tensor';
 
 describe('JavaScript memory interop', () => {
@@ -174,15 +174,17 @@ describe('garbage collector tuning', () => {
     expect(vm.runInNewContext('typeof gc')).toBe('undefined');
   });
 
-  test('the young generation is collected once 16 MiB of new storages are made, so a dead result frees its block', () => {
-    const x = torch.empty([4 << 20]); // 16 MiB: each result below fills the budget alone
+  test('the young generation is collected once 12 MiB of new storages are made, so a dead result frees its block', () => {
+    expect(YOUNG_BYTES_BUDGET).toBe(12 << 20);
+    const x = torch.empty([4 << 20]); // 16 MiB: each result below is over the budget alone
     const before = youngCollectionCount();
     for (let i = 0; i < 5; i++) x.relu();
     expect(youngCollectionCount() - before).toBe(5);
-    // Small results add up to the same budget: 64 of 1 MiB.
+    // Small results add up to the same budget: 60 of 1 MiB make 5 budgets, plus what was
+    // counted before them.
     const small = torch.empty([1 << 18]);
     const beforeSmall = youngCollectionCount();
-    for (let i = 0; i < 64; i++) small.neg();
+    for (let i = 0; i < 60; i++) small.neg();
     expect(youngCollectionCount() - beforeSmall).toBeGreaterThanOrEqual(4);
     expect(youngCollectionCount() - beforeSmall).toBeLessThanOrEqual(5);
   });
