@@ -47,10 +47,7 @@ export function zeroGrads(leaves: Iterable<Tensor>, setToNone: boolean): void {
   for (const p of leaves) {
     const g = p._grad;
     if (g === null) continue;
-    if (setToNone) {
-      p._grad = null;
-      if (p._gradPrivate) g._storage.recycle();
-      p._gradPrivate = false;
-    } else noGrad(() => g.zero_());
+    if (setToNone) p.grad = null; // the setter gives a private gradient's memory back
+    else noGrad(() => g.zero_());
   }
 }
