@@ -62,14 +62,14 @@ const NO_BYTES = new Uint8Array(0);
 
 /**
  * Storages autograd is done with (gradients the engine consumed, private .grad buffers that
- * zeroGrad dropped) wait here, by exact byte length, for the next storage of that size,
+ * zeroGrad dropped) and those the user disposed of wait here, by exact byte length, for the next storage of that size,
  * which takes the most recently returned one: the same ArrayBuffer, still warm in cache.
  * A new ArrayBuffer costs 0.9-2 us (more than many ops) and lands on cold memory until V8
  * collects the old one; PyTorch's allocator likewise hands back the block it just freed. A
  * training step asks for the same sizes every time. Only storages no code outside
  * tensorgrad can reach come here, and RECYCLE_MAX_BYTES bounds what waits.
  */
-const RECYCLE_MAX_BYTES = 64 << 20;
+export const RECYCLE_MAX_BYTES = 64 << 20;
 const recycled = new Map<number, Bytes[]>();
 let recycledBytes = 0;
 let recycledHits = 0;
@@ -86,9 +86,29 @@ export function emptyRecycled(): void {
   recycledBytes = 0;
 }
 
+/**
+ * Frees waiting storages, oldest size first (a Map keeps its keys in insertion order), until
+ * byteLength more fits under RECYCLE_MAX_BYTES; false if it never can. Without this, sizes
+ * a program stopped asking for would fill the budget and turn recycling off for good.
+ */
+function makeRoomToRecycle(byteLength: number): boolean {
+  if (byteLength > RECYCLE_MAX_BYTES) return false;
+  for (const list of recycled.values()) {
+    while (recycledBytes + byteLength > RECYCLE_MAX_BYTES && list.length > 0) {
+      const bytes = list.shift() as Bytes;
+      recycledBytes -= bytes.byteLength;
+      native.dispose(bytes);
+    }
+    if (recycledBytes + byteLength <= RECYCLE_MAX_BYTES) break;
+  }
+  return true;
+}
+
 export class Storage {
   version = 0;
   disposed = false;
+  /** Set once bytes were handed outside tensorgrad (data(), a worker message): see dispose(). */
+  private exposed = false;
   /** Creation order: the engine tells a buffer a derivative just made from older ones. */
   readonly serial = storagesMade++;
 
@@ -136,14 +156,34 @@ export class Storage {
     const shared = new Uint8Array(new SharedArrayBuffer(this.bytes.byteLength));
     shared.set(this.bytes);
     this.bytes = shared;
+    this.exposed = true; // other workers hold it now
   }
 
-  /** Gives pooled memory back now; the storage is unusable afterwards. */
+  /** The bytes, for code outside tensorgrad that may keep them (t.data(), a worker message). */
+  expose(): Bytes {
+    this.exposed = true;
+    return this.bytes;
+  }
+
+  /**
+   * Gives the memory back now; the storage is unusable afterwards. Bytes nothing outside
+   * tensorgrad ever saw wait for the next storage of their size (recycle()), as PyTorch's
+   * allocator keeps the block it freed; bytes that were handed out are detached, so a
+   * typed array the user kept reads as empty instead of aliasing a later tensor.
+   */
   dispose(): void {
+    if (this.disposed) return;
+    if (!this.exposed && this.origin === 'pool') return this.recycle();
+    this.release();
+  }
+
+  /** Frees the bytes (a pooled block goes back to the addon's pool, V8's is freed). */
+  release(): void {
     if (this.disposed) return;
     this.disposed = true;
     if (this.origin === 'pool') poolStorageReleased(this.bytes.byteLength); // only those were counted
-    if (this.origin !== 'slab') native.dispose(this.bytes);
+    // A SharedArrayBuffer cannot be detached, and other workers may still use it.
+    if (this.origin !== 'slab' && !this.isShared) native.dispose(this.bytes);
     this.bytes = NO_BYTES;
   }
 
@@ -156,7 +196,7 @@ export class Storage {
   recycle(): void {
     if (this.isShared) return;
     const bytes = this.bytes;
-    if (this.disposed || this.origin !== 'pool' || recycledBytes + bytes.byteLength > RECYCLE_MAX_BYTES) return this.dispose();
+    if (this.disposed || this.origin !== 'pool' || !makeRoomToRecycle(bytes.byteLength)) return this.release();
     this.disposed = true;
     this.bytes = NO_BYTES;
     let list = recycled.get(bytes.byteLength);

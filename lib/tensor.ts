@@ -189,7 +189,7 @@ export class Tensor {
   data(): TypedArray {
     this._storage.assertAlive();
     check(this.isContiguous(), 'data() needs a contiguous tensor: call contiguous() first');
-    const bytes = this._storage.bytes;
+    const bytes = this._storage.expose();
     const ArrayType = this.dtype.arrayType;
     // An empty view may carry an offset past the end of its storage, as in PyTorch.
     if (this.numel() === 0) return new ArrayType(new ArrayBuffer(0), 0, 0);

@@ -35,7 +35,7 @@ function isTransferableTensor(v: unknown): v is TransferableTensor {
 export function toTransferable(value: Nested<Tensor | unknown>): unknown {
   if (value instanceof Tensor) {
     value._storage.assertAlive();
-    const bytes = value._storage.bytes;
+    const bytes = value._storage.expose(); // the caller may list its buffer for transfer
     return {
       __tensorgrad: 'tensor',
       // Structured cloning shares a SharedArrayBuffer and copies anything else.

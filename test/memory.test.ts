@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as vm from 'vm';
 import * as torch from '../lib';
 import { native } from '../lib/native';
-import { Storage, recycledStats } from '../lib/storage';
+import { RECYCLE_MAX_BYTES, Storage, recycledStats } from '../lib/storage';
 import { YOUNG_BYTES_BUDGET, youngCollectionCount } from '../lib/gc-tuning';
 import type { Tensor } from '../lib/tensor';
 
@@ -44,6 +44,56 @@ describe('JavaScript memory interop', () => {
     expect(() => t.add(1)).toThrow('Tensor was disposed');
     expect(() => v.tolist()).toThrow(torch.TensorError);
     expect(() => v.fill_(0)).toThrow(torch.TensorError);
+  });
+
+  test('dispose() hands memory nobody outside saw to the next storage of its size, warm', () => {
+    const t = torch.full([64, 64], 3.5); // float32: 16 KiB
+    const buffer = t._storage.bytes.buffer;
+    const hits = recycledStats().hits;
+    t.dispose();
+    expect(t._storage.disposed).toBe(true);
+    expect(() => t.sum()).toThrow('Tensor was disposed');
+    const next = torch.zeros([32, 128]); // the same 16 KiB
+    expect(recycledStats().hits).toBe(hits + 1);
+    expect(next._storage.bytes.buffer).toBe(buffer);
+    expect(next.sum().item()).toBe(0);
+    torch.backend.emptyCache();
+    expect(recycledStats().bytes).toBe(0);
+  });
+
+  test('waiting storages are freed oldest size first to make room under the recycling budget', () => {
+    torch.backend.emptyCache();
+    const chunk = RECYCLE_MAX_BYTES / 4;
+    const old = [0, 1, 2, 3].map(() => torch.empty([chunk / 4]));
+    old.forEach((t) => t.dispose());
+    expect(recycledStats().bytes).toBe(RECYCLE_MAX_BYTES);
+    const fresh = torch.empty([1000]);
+    fresh.dispose(); // 4000 bytes more: one old chunk goes
+    expect(recycledStats().bytes).toBe(3 * chunk + 4000);
+    const hits = recycledStats().hits;
+    torch.empty([1000]);
+    expect(recycledStats().hits).toBe(hits + 1);
+    const tooBig = Storage.allocate(RECYCLE_MAX_BYTES + 64);
+    tooBig.dispose();
+    expect(recycledStats().bytes).toBe(3 * chunk);
+    torch.backend.emptyCache();
+  });
+
+  test('dispose() detaches memory that data() or shareMemory_ handed out, never reusing it', () => {
+    const t = torch.full([64, 64], 3.5);
+    const view = t.data() as Float32Array;
+    expect(view.length).toBe(4096);
+    const hits = recycledStats().hits;
+    t.dispose();
+    expect(view.length).toBe(0); // detached: it cannot alias a later tensor
+    const next = torch.zeros([64, 64]);
+    expect(recycledStats().hits).toBe(hits);
+    expect(next.sum().item()).toBe(0);
+    const shared = torch.ones([64, 64]).shareMemory_();
+    const bytes = recycledStats().bytes;
+    shared.dispose();
+    expect(recycledStats().bytes).toBe(bytes);
+    expect(() => shared.sum()).toThrow('Tensor was disposed');
   });
 
   test('`using` disposes a tensor when its block ends', () => {

@@ -334,7 +334,7 @@ describe('gradients the user never held go back to the pool at zeroGrad', () => 
     const recycledRun = train();
     expect(recycledStats().hits).toBeGreaterThan(before);
     const recycle = Storage.prototype.recycle;
-    Storage.prototype.recycle = Storage.prototype.dispose;
+    Storage.prototype.recycle = Storage.prototype.release; // free, never reuse
     try {
       const plain = train();
       recycledRun.forEach((p, i) => expect(torch.equal(p, plain[i])).toBe(true));
