@@ -312,7 +312,20 @@ function boundaryProducts(): Product[] {
       expected: () => naive(flat(x), flat(wt), flat(bias.expand([m, n])), 1, m, n, k, alpha, beta),
     };
   };
+  // A last column panel at most half full runs the narrow tile (gemm_micro_simd.h): a 4-wide
+  // edge (n = 196, a 14x14 image), a 10-wide one, exactly half a panel (48 on AVX-512),
+  // with A read in place (small products) and packed, and a beta that reads C.
+  const edge = (m: number, k: number, n: number, dtype: torch.DType, beta: number): Product => {
+    const x = random([m, k], dtype), y = random([k, n], dtype), c = random([m, n], dtype);
+    return {
+      label: `addmm ${m}x${k}x${n} alpha 1.5 beta ${beta} (${dtype.name})`, k,
+      run: () => torch.addmm(c, x, y, { alpha: 1.5, beta }),
+      expected: () => naive(flat(x), flat(y), flat(c), 1, m, n, k, 1.5, beta),
+    };
+  };
   return [
+    edge(30, 40, 48, torch.float32, 0.5), edge(64, 128, 10, torch.float32, 0), edge(150, 300, 196, torch.float32, 1),
+    edge(150, 300, 196, torch.float64, 0), edge(40, 90, 20, torch.float64, -1),
     mk(401, 300, 9), mk(3, 70, 4100), mk(700, 3, 130, torch.float64), mk(67, 520, 67), sliced(torch.float32), sliced(torch.float64),
     linear(64, 500, 200, torch.float32, 1, 1), linear(32, 600, 300, torch.float64, -0.5, 0.25), linear(96, 700, 900, torch.float32, 2, 0),
     { label: 'bmm 6x61x83x71', k: 83, run: () => torch.bmm(a, b), expected: () => naive(flat(a), flat(b), null, 6, 61, 71, 83) },

@@ -63,27 +63,28 @@ T* scratch(GemmBuffer slot, int64_t elements) {
 template <class T>
 using TileFn = void (*)(int64_t, const T*, int64_t, int64_t, const T*, int64_t, T*, int64_t, T, T);
 
-template <class T, bool kPackedA, size_t... I>
+template <class T, bool kPackedA, bool kNarrow, size_t... I>
 constexpr std::array<TileFn<T>, sizeof...(I)> makeTileTable(std::index_sequence<I...>) {
-  return {{&Micro<T>::template tile<int(I) + 1, kPackedA>...}};
+  return {{&Micro<T>::template tile<int(I) + 1, kPackedA, kNarrow>...}};
 }
 
-// tileFns<T, packed>()[rows - 1] computes a rows x NR tile.
-template <class T, bool kPackedA>
+// tileFns<T, packed, narrow>()[rows - 1] computes a rows x NR tile (rows x NR / 2: narrow).
+template <class T, bool kPackedA, bool kNarrow>
 const TileFn<T>* tileFns() {
-  static constexpr auto table = makeTileTable<T, kPackedA>(std::make_index_sequence<Micro<T>::kMR>());
+  static constexpr auto table = makeTileTable<T, kPackedA, kNarrow>(std::make_index_sequence<Micro<T>::kMR>());
   return table.data();
 }
 
 // One rows x cols tile of C. A full-width tile of a row-major C is written by the
 // micro-kernel itself; an edge tile or a strided C goes through a small buffer, so the
-// kernel never writes outside C.
+// kernel never writes outside C. Up to NR / 2 columns take the narrow kernel: half the FMAs.
 template <class T, bool kPackedA>
 inline void runTile(int rows, int64_t cols, int64_t kc, const T* a, int64_t rsa, int64_t csa, const T* b, int64_t rsb,
                     T* c, int64_t rsc, int64_t csc, T alpha, T beta) {
   constexpr int NR = Micro<T>::kNR;
-  const TileFn<T> fn = tileFns<T, kPackedA>()[rows - 1];
-  if (cols == NR && csc == 1) return fn(kc, a, rsa, csa, b, rsb, c, rsc, alpha, beta);
+  const bool narrow = cols <= NR / 2;
+  const TileFn<T> fn = (narrow ? tileFns<T, kPackedA, true>() : tileFns<T, kPackedA, false>())[rows - 1];
+  if ((cols == NR || cols == NR / 2) && csc == 1) return fn(kc, a, rsa, csa, b, rsb, c, rsc, alpha, beta);
   alignas(64) T buffer[Micro<T>::kMR * NR];
   fn(kc, a, rsa, csa, b, rsb, buffer, NR, alpha, T(0));
   if (rsc == 1) {

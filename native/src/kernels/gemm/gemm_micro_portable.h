@@ -7,16 +7,18 @@ template <class T, int MR, int NR>
 struct PortableTile {
   static constexpr int kMR = MR, kNR = NR;
 
-  template <int kRows, bool kPackedA>
+  // kNarrow: only the first NR / 2 columns (a last column panel at most half full).
+  template <int kRows, bool kPackedA, bool kNarrow = false>
   static void tile(int64_t kc, const T* a, int64_t rsa, int64_t csa, const T* b, int64_t rsb, T* c, int64_t rsc,
                    T alpha, T beta) {
-    T acc[kRows][NR] = {};
+    constexpr int kCols = kNarrow ? NR / 2 : NR;
+    T acc[kRows][kCols] = {};
     const int64_t rs = kPackedA ? 1 : rsa;
     const int64_t cs = kPackedA ? MR : csa;
     for (int64_t p = 0; p < kc; p++) {
       for (int i = 0; i < kRows; i++) {
         const T ai = a[i * rs];
-        for (int j = 0; j < NR; j++) acc[i][j] += ai * b[j];
+        for (int j = 0; j < kCols; j++) acc[i][j] += ai * b[j];
       }
       a += cs;
       b += rsb;
@@ -24,9 +26,9 @@ struct PortableTile {
     for (int i = 0; i < kRows; i++) {
       T* row = c + i * rsc;
       if (beta == T(0)) {
-        for (int j = 0; j < NR; j++) row[j] = alpha * acc[i][j];
+        for (int j = 0; j < kCols; j++) row[j] = alpha * acc[i][j];
       } else {
-        for (int j = 0; j < NR; j++) row[j] = alpha * acc[i][j] + beta * row[j];
+        for (int j = 0; j < kCols; j++) row[j] = alpha * acc[i][j] + beta * row[j];
       }
     }
   }
