@@ -228,11 +228,12 @@ describe('the direct kernel by output row (float32 on AVX-512) agrees with float
   });
 });
 
-describe('the direct kernel with its row stride built in (input channels 32, 128, 256) or not (48, 40) agrees with float64', () => {
+describe('the direct kernel with its row stride built in (input channels 32, 128, 256) or not (48, 27, 40) agrees with float64', () => {
   // conv_direct_avx512.cc: common channel counts get a tile whose 14 input rows are one
   // pointer plus constant offsets; others pass the stride at run time. The input gradient
-  // runs the kernel with the output channels (40) as its input channels.
-  test.each([32, 128, 256, 48])('%i input channels', (c) => {
+  // runs the kernel with the output channels (40) as its input channels. 27 leaves a partial
+  // block of planes in the NCHW <-> NHWC copies (conv_rows.h).
+  test.each([32, 128, 256, 48, 27])('%i input channels', (c) => {
     const x64 = torch.randn([2, c, 9, 16], { dtype: torch.float64 });
     const w64 = torch.randn([40, c, 3, 3], { dtype: torch.float64 });
     const g64 = torch.randn([2, 40, 9, 16], { dtype: torch.float64 });

@@ -85,6 +85,26 @@ inline RowsLayout rowsLayout(const ConvGeometry& g) {
   return l;
 }
 
+// NCHW <-> NHWC copies go through a few channel planes at a time, over all rows of an
+// image: row by row they read (or wrote) a short piece of every plane at once, 64-256
+// streams, more than the hardware prefetcher follows. A C loop over issue 9's A input
+// (32 images of 64 x 56 x 56 into a warm padded buffer): 3.4-3.5 -> 2.4-2.5 ms in blocks of
+// 8 planes (16: 3.7); B's (128 x 28 x 28): 1.9 -> 0.7. Writing planes from pixel rows, 16
+// planes a block: A 2.8 -> 1.8-1.9 ms, B 0.85 -> 0.41-0.44.
+constexpr int64_t kReadPlaneBlock = 8, kWritePlaneBlock = 16;
+
+// body(b, c0, planes) for each image b < images and block of `block` planes from c0, in parallel.
+template <class F>
+void forEachPlaneBlock(int64_t images, int64_t channels, int64_t block, int64_t elementsPerBlock, F body) {
+  const int64_t blocks = (channels + block - 1) / block;
+  parallelFor(images * blocks, grainFor(elementsPerBlock), [&](int64_t u0, int64_t u1) {
+    for (int64_t u = u0; u < u1; u++) {
+      const int64_t c0 = (u % blocks) * block;
+      body(u / blocks, c0, std::min(block, channels - c0));
+    }
+  });
+}
+
 // Images [n0, n0 + images) of x, zero-padded, as NHWC over hpad x wpad.
 template <class T>
 void packPadded(const ConvGeometry& g, const RowsLayout& l, const T* x, int64_t n0, int64_t images, T* xp) {
@@ -100,12 +120,17 @@ void packPadded(const ConvGeometry& g, const RowsLayout& l, const T* x, int64_t 
       }
       std::fill(dst, dst + lo * g.c, T(0));
       std::fill(dst + hi * g.c, dst + l.wpad * g.c, T(0));
-      if (g.channelsLast) {
+      if (g.channelsLast)
         std::memcpy(dst + lo * g.c, x + ((n * g.h + ih) * g.w + lo - g.pw) * g.c, size_t((hi - lo) * g.c) * sizeof(T));
-      } else {
-        transposeBlock(x + (n * g.c * g.h + ih) * g.w + (lo - g.pw), g.h * g.w, dst + lo * g.c, g.c, g.c, hi - lo);
-      }
     }
+  });
+  if (g.channelsLast || lo == hi) return;
+  const int64_t rows = std::min(g.h, l.hpad - g.ph);  // input rows inside the padded grid
+  forEachPlaneBlock(images, g.c, kReadPlaneBlock, kReadPlaneBlock * g.h * g.w, [&](int64_t b, int64_t c0, int64_t planes) {
+    const T* src = x + ((n0 + b) * g.c + c0) * g.h * g.w + (lo - g.pw);
+    T* dst = xp + (b * l.hpad + g.ph) * l.wpad * g.c + lo * g.c + c0;
+    for (int64_t ih = 0; ih < rows; ih++)
+      transposeBlock(src + ih * g.w, g.h * g.w, dst + ih * l.wpad * g.c, g.c, planes, hi - lo);
   });
 }
 
@@ -121,13 +146,16 @@ void packGradOutput(const ConvGeometry& g, const RowsLayout& l, const T* gy, int
         std::fill(row, row + l.wpad * g.o, T(0));
         continue;
       }
-      if (g.channelsLast) {
-        std::memcpy(row, gy + ((n * g.oh + oh) * g.ow) * g.o, size_t(g.ow * g.o) * sizeof(T));
-      } else {
-        transposeBlock(gy + (n * g.o * g.oh + oh) * g.ow, g.oh * g.ow, row, g.o, g.o, g.ow);
-      }
+      if (g.channelsLast) std::memcpy(row, gy + ((n * g.oh + oh) * g.ow) * g.o, size_t(g.ow * g.o) * sizeof(T));
       std::fill(row + g.ow * g.o, row + l.wpad * g.o, T(0));
     }
+  });
+  if (g.channelsLast) return;
+  forEachPlaneBlock(images, g.o, kReadPlaneBlock, kReadPlaneBlock * g.oh * g.ow, [&](int64_t b, int64_t c0, int64_t planes) {
+    const T* src = gy + ((n0 + b) * g.o + c0) * g.oh * g.ow;
+    T* rows = dst + b * l.hpad * l.wpad * g.o + c0;
+    for (int64_t oh = 0; oh < g.oh; oh++)
+      transposeBlock(src + oh * g.ow, g.oh * g.ow, rows + oh * l.wpad * g.o, g.o, planes, g.ow);
   });
 }
 
@@ -135,27 +163,32 @@ void packGradOutput(const ConvGeometry& g, const RowsLayout& l, const T* gy, int
 template <class T>
 void unpackOutput(const ConvGeometry& g, const RowsLayout& l, const T* ys, int64_t n0, int64_t images, const T* bias,
                   T* y) {
+  if (!g.channelsLast) {
+    const int64_t outPixels = g.oh * g.ow;
+    forEachPlaneBlock(images, g.o, kWritePlaneBlock, kWritePlaneBlock * outPixels, [&](int64_t b, int64_t c0, int64_t planes) {
+      const T* src = ys + b * g.oh * l.wpad * g.o + c0;
+      T* first = y + ((n0 + b) * g.o + c0) * outPixels;
+      for (int64_t oh = 0; oh < g.oh; oh++)
+        transposeBlock(src + oh * l.wpad * g.o, g.o, first + oh * g.ow, outPixels, g.ow, planes);
+      if (bias == nullptr) return;
+      for (int64_t o = 0; o < planes; o++) {
+        T* plane = first + o * outPixels;
+        const T value = bias[c0 + o];
+        for (int64_t p = 0; p < outPixels; p++) plane[p] += value;
+      }
+    });
+    return;
+  }
   parallelFor(images * g.oh, grainFor(g.ow * g.o), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       const int64_t b = r / g.oh, oh = r % g.oh, n = n0 + b;
       const T* src = ys + r * l.wpad * g.o;
-      if (g.channelsLast) {
-        T* dst = y + ((n * g.oh + oh) * g.ow) * g.o;
-        if (bias == nullptr) {
-          std::memcpy(dst, src, size_t(g.ow * g.o) * sizeof(T));
-        } else {
-          for (int64_t ow = 0; ow < g.ow; ow++)
-            for (int64_t o = 0; o < g.o; o++) dst[ow * g.o + o] = src[ow * g.o + o] + bias[o];
-        }
+      T* dst = y + ((n * g.oh + oh) * g.ow) * g.o;
+      if (bias == nullptr) {
+        std::memcpy(dst, src, size_t(g.ow * g.o) * sizeof(T));
       } else {
-        T* first = y + (n * g.o * g.oh + oh) * g.ow;
-        transposeBlock(src, g.o, first, g.oh * g.ow, g.ow, g.o);
-        if (bias != nullptr) {
-          for (int64_t o = 0; o < g.o; o++) {
-            T* dst = first + o * g.oh * g.ow;
-            for (int64_t ow = 0; ow < g.ow; ow++) dst[ow] += bias[o];
-          }
-        }
+        for (int64_t ow = 0; ow < g.ow; ow++)
+          for (int64_t o = 0; o < g.o; o++) dst[ow * g.o + o] = src[ow * g.o + o] + bias[o];
       }
     }
   });
