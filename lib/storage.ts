@@ -62,8 +62,9 @@ const NO_BYTES = new Uint8Array(0);
 
 /**
  * Storages autograd is done with (gradients the engine consumed, private .grad buffers that
- * zeroGrad dropped) and those the user disposed of wait here, by exact byte length, for the next storage of that size,
- * which takes the most recently returned one: the same ArrayBuffer, still warm in cache.
+ * zeroGrad dropped) and those the user disposed of wait here, by exact byte length, for the
+ * next storage of that size, which takes the most recently returned one: the same
+ * ArrayBuffer, still warm in cache.
  * A new ArrayBuffer costs 0.9-2 us (more than many ops) and lands on cold memory until V8
  * collects the old one; PyTorch's allocator likewise hands back the block it just freed. A
  * training step asks for the same sizes every time. Only storages no code outside
@@ -172,9 +173,8 @@ export class Storage {
    * typed array the user kept reads as empty instead of aliasing a later tensor.
    */
   dispose(): void {
-    if (this.disposed) return;
-    if (!this.exposed && this.origin === 'pool') return this.recycle();
-    this.release();
+    if (this.origin === 'pool' && !this.exposed) this.recycle();
+    else this.release();
   }
 
   /** Frees the bytes (a pooled block goes back to the addon's pool, V8's is freed). */
@@ -196,7 +196,7 @@ export class Storage {
   recycle(): void {
     if (this.isShared) return;
     const bytes = this.bytes;
-    if (this.disposed || this.origin !== 'pool' || !makeRoomToRecycle(bytes.byteLength)) return this.release();
+    if (this.disposed || this.exposed || this.origin !== 'pool' || !makeRoomToRecycle(bytes.byteLength)) return this.release();
     this.disposed = true;
     this.bytes = NO_BYTES;
     let list = recycled.get(bytes.byteLength);
