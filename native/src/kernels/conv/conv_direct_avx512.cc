@@ -3,6 +3,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "core/thread_pool.h"
 #include "kernels/conv/conv_direct.h"
@@ -20,15 +22,16 @@ constexpr int kRows = int(kDirectRowTile);
 // nullptr): bias[0..32) added to every row.
 // kArs > 0 fixes ars at compile time: the 14 rows' inputs are then one pointer plus
 // constant displacements, where a run-time stride kept 11 row pointers in registers and
-// reloaded 3 from the stack every step.
-template <int64_t kArs>
+// reloaded 3 from the stack every step. kR < 14 computes only the first kR rows (a last
+// partial tile costs its own rows' multiply-adds, not 14 rows').
+template <int64_t kArs, int kR = kRows>
 void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, int64_t depth, const float* b,
           int64_t bps, int64_t bStepI, float* y, int64_t ldy, int rows, int cols, bool accumulate,
           const float* bias = nullptr) {
   const int64_t rowStride = kArs > 0 ? kArs : ars;
-  __m512 acc0[kRows], acc1[kRows];
+  __m512 acc0[kR], acc1[kR];
 #pragma GCC unroll 14
-  for (int r = 0; r < kRows; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
+  for (int r = 0; r < kR; r++) acc0[r] = acc1[r] = _mm512_setzero_ps();
   for (int64_t i = 0; i < kh; i++) {
     const float* ai = a + i * aStepI;
     const float* bi = b + i * bStepI;
@@ -37,7 +40,7 @@ void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, 
       const __m512 b0 = _mm512_loadu_ps(bi), b1 = _mm512_loadu_ps(bi + 16);
       const float* ap = ai + p * aps;
 #pragma GCC unroll 14
-      for (int r = 0; r < kRows; r++) {
+      for (int r = 0; r < kR; r++) {
         const __m512 av = _mm512_set1_ps(ap[r * rowStride]);
         acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
         acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
@@ -50,13 +53,13 @@ void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, 
   if (bias != nullptr) {
     const __m512 bias0 = _mm512_maskz_loadu_ps(m0, bias), bias1 = _mm512_maskz_loadu_ps(m1, bias + 16);
 #pragma GCC unroll 14
-    for (int r = 0; r < kRows; r++) {
+    for (int r = 0; r < kR; r++) {
       acc0[r] = _mm512_add_ps(acc0[r], bias0);
       acc1[r] = _mm512_add_ps(acc1[r], bias1);
     }
   }
 #pragma GCC unroll 14
-  for (int r = 0; r < kRows; r++) {
+  for (int r = 0; r < kR; r++) {
     if (r >= rows) break;
     float* yr = y + r * ldy;
     if (accumulate) {
@@ -67,6 +70,17 @@ void tile(const float* a, int64_t ars, int64_t aps, int64_t aStepI, int64_t kh, 
     _mm512_mask_storeu_ps(yr + 16, m1, acc1[r]);
   }
 }
+
+using TileFn = decltype(&tile<1>);
+
+template <size_t... R>
+constexpr std::array<TileFn, sizeof...(R)> gradWeightTiles(std::index_sequence<R...>) {
+  return {{&tile<1, int(R) + 1>...}};
+}
+
+// The weight gradient's tiles by row count (output channels): 64 channels are 4 x 14 + 8,
+// 128 are 9 x 14 + 2, and a full-height last tile did 9% more multiply-adds than needed.
+constexpr auto kGradWeightTiles = gradWeightTiles(std::make_index_sequence<kRows>());
 
 }  // namespace
 
@@ -123,9 +137,10 @@ void convDirectGradWeightFloat32(const DirectGradWeightArgs& a) {
       const int64_t depth = std::min(kDepthBlock, a.depth - q0);
       for (int64_t u = u0; u < u1; u++) {
         const int64_t i = u / (oTiles * cTiles), o0 = (u / cTiles) % oTiles * kRows, j0 = u % cTiles * 32;
-        tile<1>(a.gy + q0 * a.o + o0, 1, a.o, 0, 1, depth, a.xp + (q0 + i * a.dh * a.wpad) * a.c + j0, a.c, 0,
-             a.gw + o0 * k + i * width + j0, k, int(std::min<int64_t>(kRows, a.o - o0)),
-             int(std::min<int64_t>(32, width - j0)), a.accumulate || q0 > 0);
+        const int rows = int(std::min<int64_t>(kRows, a.o - o0));
+        kGradWeightTiles[rows - 1](a.gy + q0 * a.o + o0, 1, a.o, 0, 1, depth, a.xp + (q0 + i * a.dh * a.wpad) * a.c + j0, a.c, 0,
+             a.gw + o0 * k + i * width + j0, k, rows, int(std::min<int64_t>(32, width - j0)), a.accumulate || q0 > 0,
+             nullptr);
       }
     }
   });
