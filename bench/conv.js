@@ -14,9 +14,18 @@ const WORKLOADS = {
   'D (64,1,28,28)*(32,1,5,5)': [[64, 1, 28, 28], [32, 1, 5, 5], 0, false],
 };
 
-/** Median ms of `repeats` runs after two warm-up runs (these workloads take milliseconds). */
+/**
+ * Median ms of `repeats` runs (these workloads take milliseconds) after WARM_MS of warm-up
+ * runs, two at least; bench/conv_pytorch.py warms up as long. The steady state of a training
+ * loop: in its first ~10 steps a layer's results outlive a few of tensorgrad's
+ * young-generation collections, V8 moves them to its old generation, and their memory comes
+ * back only at V8's next major collection, so new gradients land on fresh pages (B's
+ * fwd+bwd: ~600 page faults a step, ~3%) until the process has grown to its working size.
+ */
+const WARM_MS = 1500;
 function timeIt(fn, repeats) {
-  for (let i = 0; i < 2; i++) fn();
+  const warm = process.hrtime.bigint();
+  for (let i = 0; i < 2 || Number(process.hrtime.bigint() - warm) < WARM_MS * 1e6; i++) fn();
   const samples = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = process.hrtime.bigint();

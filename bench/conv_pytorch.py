@@ -21,6 +21,8 @@ WORKLOADS = {
 }
 
 
+WARM_MS = 1500  # as bench/conv.js: the steady state of a training loop
+
 results = {}
 for name, (xs, ws, pad, input_grad) in WORKLOADS.items():
     big = xs[1] >= 64 and xs[2] >= 28
@@ -30,7 +32,7 @@ for name, (xs, ws, pad, input_grad) in WORKLOADS.items():
         x = torch.randn(*xs).contiguous(memory_format=fmt)
         w = torch.randn(*ws).contiguous(memory_format=fmt)
         b = torch.randn(ws[0])
-        results[f"{name} {layout} fwd"] = time_it(lambda: F.conv2d(x, w, b, padding=pad), min_ms=0, repeats=repeats)
+        results[f"{name} {layout} fwd"] = time_it(lambda: F.conv2d(x, w, b, padding=pad), min_ms=0, repeats=repeats, warm_ms=WARM_MS)
         xg = x.clone().requires_grad_(input_grad)
         wg, bg = w.clone().requires_grad_(), b.clone().requires_grad_()
         g = torch.randn_like(F.conv2d(x, w, b, padding=pad))
@@ -39,5 +41,5 @@ for name, (xs, ws, pad, input_grad) in WORKLOADS.items():
             xg.grad = wg.grad = bg.grad = None
             F.conv2d(xg, wg, bg, padding=pad).backward(g)
 
-        results[f"{name} {layout} fwd+bwd"] = time_it(step, min_ms=0, repeats=repeats)
+        results[f"{name} {layout} fwd+bwd"] = time_it(step, min_ms=0, repeats=repeats, warm_ms=WARM_MS)
 print(json.dumps(results))
