@@ -287,6 +287,20 @@ describe('float32 (direct weight-gradient kernel on AVX-512) agrees with float64
     const single = run(torch.float32), double = run(torch.float64);
     single.forEach((t, i) => expect(torch.allclose(t, double[i], { rtol: 1e-3, atol: 2e-2 })).toBe(true));
   });
+
+  // Stride 1: the kernel sums the output rows of the padded grid in blocks of ~512 pixels
+  // (25 rows of 20 here, then 15), skipping the padded columns and rows.
+  test.each([['NCHW', torch.contiguousFormat], ['channels_last', torch.channelsLast]] as const)('stride 1, %s', (_, memoryFormat) => {
+    const x64 = torch.randn([3, 32, 40, 20], { dtype: torch.float64 });
+    const w64 = torch.randn([20, 32, 3, 3], { dtype: torch.float64 });
+    const g64 = torch.randn([3, 20, 40, 20], { dtype: torch.float64 });
+    const gradW = (dtype: torch.DType) => {
+      const x = x64.to(dtype).contiguous({ memoryFormat }), w = w64.to(dtype).requiresGrad_();
+      const y = F.conv2d(x, w, null, { padding: 1 });
+      return (torch.autograd.grad([y], [w], [g64.to(dtype)]) as torch.Tensor[])[0].to(torch.float64);
+    };
+    expect(torch.allclose(gradW(torch.float32), gradW(torch.float64), { rtol: 1e-3, atol: 2e-2 })).toBe(true);
+  });
 });
 
 describe('the register-tap kernels (float32, AVX-512: few input channels, kernels up to 5x5) agree with float64', () => {

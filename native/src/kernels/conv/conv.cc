@@ -366,7 +366,7 @@ void gradWeightRows(const ConvGeometry& g, T* gwNhwc, const T* gy, const T* x) {
     if (directKernel) {
       isa_avx512::convDirectGradWeightFloat32(DirectGradWeightArgs{
           reinterpret_cast<const float*>(xp), g.c, l.wpad, g.dh, g.kh, g.kw, reinterpret_cast<const float*>(gyp), g.o,
-          depth, reinterpret_cast<float*>(gwNhwc), n0 > 0});
+          nb, l.hpad * l.wpad, g.oh, g.ow, reinterpret_cast<float*>(gwNhwc), n0 > 0});
       continue;
     }
     for (int64_t i = 0; i < g.kh; i++)
@@ -439,7 +439,7 @@ void gradWeightOuter(const ConvGeometry& g, const TilePlan& plan, T* gw, const T
       });
     }
     isa_avx512::convDirectGradWeightFloat32(DirectGradWeightArgs{reinterpret_cast<const float*>(colRows), k, 0, 0, 1, 1,
-                                                                 reinterpret_cast<const float*>(gyRows), g.o, depth,
+                                                                 reinterpret_cast<const float*>(gyRows), g.o, 1, 0, 1, depth,
                                                                  reinterpret_cast<float*>(gw), !first});
     first = false;
   });

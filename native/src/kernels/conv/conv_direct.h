@@ -28,14 +28,19 @@ struct DirectConvArgs {
 // the caller leaves this much readable slack after the padded input.
 constexpr int64_t kDirectRowTile = 14;
 
-// The weight gradient of the same convolution: gw[o][(i, j, c)] (+)= sum over q < depth of
-// gy[q][o] * xp[q + i*dh*wpad][(j, c)], gy over the padded grid (zeros where no output).
+// The weight gradient of the same convolution: gw[o][(i, j, c)] (+)= sum over pixels q of
+// gy[q][o] * xp[q + i*dh*wpad][(j, c)], gy over the padded grid. The q summed are `images`
+// blocks of `lines` lines of `linePixels` each: line l of image b starts at pixel
+// b * imagePixels + l * wpad. Over the padded grid that is every output pixel and none of
+// the padded columns and rows, whose zeros in gy (B: 900 grid pixels an image for 784
+// outputs) cost multiply-adds all the same; one line of all pixels sums a flat depth.
 // gy is read up to 13 elements past its end, xp up to 32 elements past a (j, c) run.
 struct DirectGradWeightArgs {
   const float* xp;
   int64_t c, wpad, dh, kh, kw;
   const float* gy;
-  int64_t o, depth;
+  int64_t o;
+  int64_t images, imagePixels, lines, linePixels;
   float* gw;  // (o, kh, kw, c)
   bool accumulate;
 };

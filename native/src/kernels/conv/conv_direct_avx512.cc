@@ -128,21 +128,29 @@ void convDirectFloat32(const DirectConvArgs& a) {
 void convDirectGradWeightFloat32(const DirectGradWeightArgs& a) {
   const int64_t width = a.kw * a.c, k = a.kh * width;
   const int64_t oTiles = (a.o + kRows - 1) / kRows, cTiles = (width + 31) / 32;
-  // Blocks of the depth small enough for L2, each used by all of a thread's tiles before
-  // the next is read (a whole-depth pass per tile would stream the operands from memory
-  // once per tile).
+  // Blocks of ~kDepthBlock pixels, small enough for L2, each used by all of a thread's
+  // tiles before the next is read (a whole-depth pass per tile would stream the operands
+  // from memory once per tile): whole lines of one image, or pieces of one long line. The
+  // tile's kernel-row loop steps over the lines.
   constexpr int64_t kDepthBlock = 512;
+  const int64_t piece = std::min(a.linePixels, kDepthBlock);
+  const int64_t linesPerBlock = std::max<int64_t>(1, kDepthBlock / std::max<int64_t>(1, a.linePixels));
   parallelFor(a.kh * oTiles * cTiles, 1, [&](int64_t u0, int64_t u1) {
-    for (int64_t q0 = 0; q0 < a.depth; q0 += kDepthBlock) {
-      const int64_t depth = std::min(kDepthBlock, a.depth - q0);
-      for (int64_t u = u0; u < u1; u++) {
-        const int64_t i = u / (oTiles * cTiles), o0 = (u / cTiles) % oTiles * kRows, j0 = u % cTiles * 32;
-        const int rows = int(std::min<int64_t>(kRows, a.o - o0));
-        kGradWeightTiles[rows - 1](a.gy + q0 * a.o + o0, 1, a.o, 0, 1, depth, a.xp + (q0 + i * a.dh * a.wpad) * a.c + j0, a.c, 0,
-             a.gw + o0 * k + i * width + j0, k, rows, int(std::min<int64_t>(32, width - j0)), a.accumulate || q0 > 0,
-             nullptr);
-      }
-    }
+    bool accumulate = a.accumulate;  // the first block overwrites gw unless asked to add
+    for (int64_t b = 0; b < a.images; b++)
+      for (int64_t l0 = 0; l0 < a.lines; l0 += linesPerBlock)
+        for (int64_t p0 = 0; p0 < a.linePixels; p0 += piece) {
+          const int64_t lines = std::min(linesPerBlock, a.lines - l0), pixels = std::min(piece, a.linePixels - p0);
+          const int64_t q0 = b * a.imagePixels + l0 * a.wpad + p0;
+          for (int64_t u = u0; u < u1; u++) {
+            const int64_t i = u / (oTiles * cTiles), o0 = (u / cTiles) % oTiles * kRows, j0 = u % cTiles * 32;
+            const int rows = int(std::min<int64_t>(kRows, a.o - o0));
+            kGradWeightTiles[rows - 1](a.gy + q0 * a.o + o0, 1, a.o, a.wpad * a.o, lines, pixels,
+                                       a.xp + (q0 + i * a.dh * a.wpad) * a.c + j0, a.c, a.wpad * a.c, a.gw + o0 * k + i * width + j0,
+                                       k, rows, int(std::min<int64_t>(32, width - j0)), accumulate, nullptr);
+          }
+          accumulate = true;
+        }
   });
 }
 
