@@ -12,6 +12,7 @@ function workloads() {
   const one = torch.rand(1), hundred = torch.rand(100);
   const x5 = torch.rand(5, 5, { requiresGrad: true });
   const t34 = torch.rand(3, 4);
+  const m44 = torch.rand(4, 4);
   torch.manualSeed(0);
   const mlp = new torch.nn.Sequential(new torch.nn.Linear(784, 256), new torch.nn.ReLU(), new torch.nn.Linear(256, 128), new torch.nn.ReLU(), new torch.nn.Linear(128, 10));
   const opt = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
@@ -32,6 +33,7 @@ function workloads() {
     'broadcast add (1000,1000)+(1000,)': () => m.add(row),
     'a+b, 1 element': () => one.add(one),
     'a+b, 100 elements': () => hundred.add(hundred),
+    '4x4 matmul': () => m44.matmul(m44),
     'reshape + transpose (views)': () => t34.reshape(4, 3).transpose(0, 1),
     'autograd (x+3)*(x+4)*0.5 on 5x5, sum().backward()': () => { x5.grad = null; x5.add(3).mul(x5.add(4)).mul(0.5).sum().backward(); },
     'MLP 784-256-128-10 SGD step, batch 64': () => { opt.zeroGrad(); F.crossEntropy(mlp.forward(xb), yb).backward(); opt.step(); },

@@ -17,6 +17,7 @@ m, row = torch.rand(1000, 1000), torch.rand(1000)
 one, hundred = torch.rand(1), torch.rand(100)
 x5 = torch.rand(5, 5, requires_grad=True)
 t34 = torch.rand(3, 4)
+m44 = torch.rand(4, 4)
 torch.manual_seed(0)
 mlp = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
 opt = torch.optim.SGD(mlp.parameters(), lr=0.01)
@@ -65,6 +66,7 @@ work = {
     "broadcast add (1000,1000)+(1000,)": lambda: m.add(row),
     "a+b, 1 element": lambda: one.add(one),
     "a+b, 100 elements": lambda: hundred.add(hundred),
+    "4x4 matmul": lambda: m44.matmul(m44),
     "reshape + transpose (views)": lambda: t34.reshape(4, 3).transpose(0, 1),
     "autograd (x+3)*(x+4)*0.5 on 5x5, sum().backward()": autograd_step,
     "MLP 784-256-128-10 SGD step, batch 64": mlp_step,

@@ -250,7 +250,7 @@ function requireTensors(op: string, a: unknown, b: unknown, c: unknown = b): voi
 
 /** target[m, n] = a[m, k] @ b[k, n] (2-D, any strides). */
 function product2d(target: Tensor, a: Tensor, b: Tensor, alpha = 1, beta = 0): void {
-  const [ts, as, bs] = [target._strides, a._strides, b._strides];
+  const ts = target._strides, as = a._strides, bs = b._strides;
   callKernel(1, a._shape[0], b._shape[1], a._shape[1], target, target._offset, 0, ts[0], ts[1], a, a._offset, 0, as[0], as[1],
     b, b._offset, 0, bs[0], bs[1], alpha, beta);
 }
@@ -301,6 +301,11 @@ export function mm(a: Tensor, b: Tensor, opts?: OutOpts): Tensor {
   if (needsGrad([a, b]) && !opts?.out)
     return differentiable('MmBackward0', [a, b], () => mm(a, b), (g, [x, y]) => [
       a._requiresGrad ? mmProduct.left(g, a, y as Tensor) : null, b._requiresGrad ? mmProduct.right(g, x as Tensor, b) : null]);
+  return mmWithoutGrad(a, b, opts);
+}
+
+/** mm once the tensors are checked and no gradient is recorded (matmul's 2-D case too). */
+function mmWithoutGrad(a: Tensor, b: Tensor, opts?: OutOpts): Tensor {
   if (a.dim() !== 2) throw new TensorError('self must be a matrix');
   if (b.dim() !== 2) throw new TensorError('mat2 must be a matrix');
   checkMultipliable(a, b);
@@ -373,7 +378,7 @@ export function matmul(t1: Tensor, t2: Tensor, opts?: OutOpts): Tensor {
     throw new TensorError(`both arguments to matmul need to be at least 1D, but they are ${d1}D and ${d2}D`);
   if (d1 === 1 && d2 === 1) return dot(t1, t2, opts);
   if (d1 === 2 && d2 === 1) return mv(t1, t2, opts);
-  if (d1 === 2 && d2 === 2) return mm(t1, t2, opts);
+  if (d1 === 2 && d2 === 2) return mmWithoutGrad(t1, t2, opts);
   if (d1 === 1 && d2 === 2) {
     const row = unsqueeze(t1, 0);
     checkMultipliable(row, t2);
